@@ -1,0 +1,15 @@
+//! Resolution model and parser for edusearch.
+//!
+//! Turns the text of a resolution (резолюция августовского совещания, конференции, педсовета)
+//! into a typed [`Resolution`]: its event, date, place, participants, topics and the numbered
+//! recommendation [`Item`]s with their addressees. Pure library: no index, no HTTP.
+
+mod error;
+mod model;
+mod parse;
+pub mod places;
+pub mod topics;
+
+pub use error::ParseError;
+pub use model::{EventDate, EventKind, Item, Location, Resolution};
+pub use parse::{parse_resolution, parse_text};

@@ -1,0 +1,180 @@
+//! The parser: from a file's bytes to a [`Resolution`].
+
+mod clean;
+mod dates;
+mod header;
+mod items;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use sha2::{Digest, Sha256};
+
+use crate::places::Gazetteer;
+use crate::topics::Taxonomy;
+use crate::{Item, ParseError, Resolution};
+
+use clean::Line;
+
+/// Parses the raw bytes of a resolution file; `source` is the name it is known by.
+pub fn parse_resolution(source: &str, bytes: &[u8]) -> Result<Resolution, ParseError> {
+    let text = clean::decode(bytes)?;
+    parse_text(source, text)
+}
+
+/// Parses the text of a resolution; `source` is the name it is known by.
+pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
+    let lines = clean::join_broken_lines(clean::clean_lines(text));
+    if lines.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if !lines.iter().any(|line| {
+        line.text
+            .chars()
+            .any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
+    }) {
+        return Err(ParseError::NoRussianText);
+    }
+
+    let block = header::title_block(&lines);
+    let header_text = join_lines(&lines[..block.body_start]);
+    let body_lines = &lines[block.body_start..];
+    let body = join_paragraphs(body_lines);
+
+    let event = header::event_name(&block.title, &body);
+    let opening = body_lines.first().map_or("", |line| line.text.as_str());
+    let event_kind = header::event_kind(&block.title, opening);
+
+    let found_dates: Vec<_> = dates::event_dates(&header_text)
+        .into_iter()
+        .chain(dates::event_dates(&body))
+        .collect();
+    let date = found_dates.first().map(|found| found.date);
+    let date_start = date.and_then(|date| {
+        found_dates
+            .iter()
+            .find(|found| found.date == date && found.start.is_some())
+            .and_then(|found| found.start)
+    });
+    let year = date
+        .map(|date| date.year)
+        .or_else(|| dates::first_year(&block.title))
+        .or_else(|| dates::first_year(&header_text));
+
+    let location = Gazetteer::builtin().locate(&header_text, &body);
+    let participants = participants(&body);
+
+    let extracted = items::extract(body_lines);
+    let taxonomy = Taxonomy::builtin();
+    let items: Vec<Item> = extracted
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            let classified_text = match &raw.addressee {
+                Some(addressee) => format!("{addressee}\n{}", raw.text),
+                None => raw.text.clone(),
+            };
+            Item {
+                number: raw.number,
+                position: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                addressee: raw.addressee,
+                topics: taxonomy.classify(&classified_text),
+                text: raw.text,
+            }
+        })
+        .collect();
+    let item_texts: Vec<&str> = items.iter().map(|item| item.text.as_str()).collect();
+    let title_and_event = match &event {
+        Some(event) if !block.title.contains(event.as_str()) => {
+            format!("{}\n{event}", block.title)
+        }
+        _ => block.title.clone(),
+    };
+    let topics = taxonomy.classify_resolution(&title_and_event, &item_texts, &body);
+
+    let mut warnings = extracted.warnings;
+    if date.is_none() {
+        warnings.push("no event date found".to_string());
+    }
+    if location.region.is_none() {
+        warnings.push("region unknown: no place from the place table matched".to_string());
+    }
+
+    Ok(Resolution {
+        id: content_id(&lines),
+        source: source.to_string(),
+        title: block.title,
+        event,
+        event_kind,
+        date,
+        date_start,
+        year,
+        location,
+        participants,
+        body,
+        topics,
+        items,
+        warnings,
+    })
+}
+
+/// A stable id from the normalised text: the same content from two sources gets the same id.
+fn content_id(lines: &[Line]) -> String {
+    let mut hasher = Sha256::new();
+    for line in lines {
+        for word in edusearch_russian::words(&line.text) {
+            hasher.update(edusearch_russian::normalize_word(word.text).as_bytes());
+            hasher.update(b" ");
+        }
+    }
+    let digest = hasher.finalize();
+    digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn join_lines(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|line| line.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Body text: lines of a paragraph on their own lines, paragraphs separated by a blank line.
+fn join_paragraphs(lines: &[Line]) -> String {
+    let mut out = String::new();
+    for (index, line) in lines.iter().enumerate() {
+        if index > 0 {
+            out.push_str(if line.paragraph_start { "\n\n" } else { "\n" });
+        }
+        out.push_str(&line.text);
+    }
+    out
+}
+
+/// The number of participants, when a sentence about participation states it.
+fn participants(body: &str) -> Option<u32> {
+    static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)(?:более|свыше|около|порядка|больше|всего)?\s*\b(?P<count>\d{1,3}(?:[ \u{a0}]\d{3})*|\d+)\s+(?:человек|участник|педагог|работник|специалист|представител|руководител|делегат|слушател)",
+        )
+        .expect("participants pattern is valid")
+    });
+    body.split(['.', '\n'])
+        .filter(|sentence| sentence.to_lowercase().contains("участ"))
+        .find_map(|sentence| {
+            let captures = COUNT.captures(sentence)?;
+            captures["count"]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+}
+
+#[cfg(test)]
+mod tests;

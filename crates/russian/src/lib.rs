@@ -1,0 +1,27 @@
+//! Russian text analysis for edusearch.
+//!
+//! One place decides how Russian words are normalised, so that the index, the query parser, the
+//! place matcher and the topic rules all agree:
+//!
+//! 1. split into words (runs of letters and digits; numbers stay tokens),
+//! 2. lowercase,
+//! 3. fold `ё` to `е` (the Snowball Russian stemmer leaves any word containing `ё` unstemmed),
+//! 4. drop stop words,
+//! 5. stem with the Snowball Russian stemmer (`rust-stemmers`).
+//!
+//! ```
+//! use edusearch_russian::stem_word;
+//! assert_eq!(stem_word("образования"), stem_word("образование"));
+//! assert_eq!(stem_word("Ёлка"), stem_word("елки"));
+//! ```
+
+mod analyzer;
+mod normalize;
+mod stopwords;
+
+pub use analyzer::{
+    ANALYZER_EXACT, ANALYZER_STEM, RussianStemFilter, YoFoldFilter, analyzer_exact, analyzer_stem,
+    register_analyzers,
+};
+pub use normalize::{Word, fold_yo, normalize_word, stem_word, stem_words, words};
+pub use stopwords::{STOP_WORDS, is_stop_word};

@@ -1,0 +1,108 @@
+//! Word-level normalisation shared by the analyzer and by the rule-based extractors.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The process-wide Snowball Russian stemmer (stateless, so one instance serves every thread).
+pub(crate) fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::Russian))
+}
+
+/// Replaces `ё`/`Ё` with `е`/`Е`; other characters are kept as they are.
+pub fn fold_yo(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'ё' => 'е',
+            'Ё' => 'Е',
+            other => other,
+        })
+        .collect()
+}
+
+/// Lowercases a word and folds `ё` to `е`: the form every comparison in edusearch uses.
+pub fn normalize_word(word: &str) -> String {
+    fold_yo(&word.to_lowercase())
+}
+
+/// Normalises and stems one word with the Snowball Russian stemmer.
+///
+/// Words that are not Cyrillic (numbers, Latin abbreviations) are only normalised.
+pub fn stem_word(word: &str) -> String {
+    let normalized = normalize_word(word);
+    stemmer().stem(&normalized).into_owned()
+}
+
+/// A word of a text with its byte range in that text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The word exactly as it stands in the text.
+    pub text: &'a str,
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+}
+
+/// Splits a text into words: maximal runs of letters and digits, as the index tokenizer does.
+pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = loop {
+            let (offset, ch) = chars.next()?;
+            if ch.is_alphanumeric() {
+                break (offset, ch);
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(offset, ch)) = chars.peek() {
+            if !ch.is_alphanumeric() {
+                end = offset;
+                break;
+            }
+            chars.next();
+        }
+        Some(Word {
+            text: &text[start..end],
+            start,
+            end,
+        })
+    })
+}
+
+/// Stems every word of a text (stop words included), in order.
+pub fn stem_words(text: &str) -> Vec<String> {
+    words(text).map(|word| stem_word(word.text)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yo_is_folded_before_stemming() {
+        assert_eq!(stem_word("ёлка"), stem_word("елка"));
+        assert_eq!(stem_word("Ребёнка"), stem_word("ребенка"));
+        assert_eq!(stem_word("ёлка"), "елк");
+    }
+
+    #[test]
+    fn inflected_forms_share_a_stem() {
+        let stem = stem_word("образование");
+        for form in ["образования", "образованию", "образованием", "образовании"]
+        {
+            assert_eq!(stem_word(form), stem, "{form}");
+        }
+        assert_eq!(stem_word("образовательных"), stem_word("образовательная"));
+    }
+
+    #[test]
+    fn words_keep_numbers_and_offsets() {
+        let text = "В 2023-2024 учебном году, №2!";
+        let found: Vec<_> = words(text).map(|w| w.text).collect();
+        assert_eq!(found, ["В", "2023", "2024", "учебном", "году", "2"]);
+        let second = words(text).nth(1).unwrap();
+        assert_eq!(&text[second.start..second.end], "2023");
+    }
+}
