@@ -1,1 +1,21 @@
-//! placeholder
+//! Index schema, ingestion and index lifecycle for edusearch.
+//!
+//! One tantivy index holds both levels: a document per resolution and a document per
+//! recommendation item, the item carrying its resolution's metadata. The index root holds
+//! generations (`gen-*` folders) and a `CURRENT` file naming the live one, so a rebuild writes
+//! a new generation beside the served one and switches by one atomic rename.
+
+mod build;
+mod error;
+mod layout;
+mod schema;
+
+pub use build::{
+    BuildOptions, BuildProgress, BuildReport, FileProblem, NoProgress, build_index, collect_files,
+};
+pub use error::IndexError;
+pub use layout::{IndexRoot, open_index};
+pub use schema::{
+    DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, region_facet,
+    resolution_from_doc, topic_facet, year_facet,
+};

@@ -1,1 +1,20 @@
-//! placeholder
+//! Query understanding, ranking, facets and snippets for edusearch.
+//!
+//! [`Engine::search`] takes a [`SearchRequest`] (what a user typed plus filters) and returns a
+//! [`SearchResponse`]: the query as understood, ranked hits with highlights, and facet counts.
+//! The CLI's `--json` output and the HTTP API return this same type.
+
+mod api;
+mod engine;
+mod error;
+mod html;
+mod understand;
+
+pub use api::{
+    FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse, Sort, Stats,
+    UnderstoodQuery, limits,
+};
+pub use engine::Engine;
+pub use error::{ErrorKind, SearchError};
+pub use html::escape_html;
+pub use understand::{Understood, understand};

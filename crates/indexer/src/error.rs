@@ -1,0 +1,68 @@
+//! Errors of index building and opening.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// What went wrong with an index or a corpus folder.
+#[derive(Debug, Error)]
+pub enum IndexError {
+    /// The corpus folder does not exist or cannot be listed.
+    #[error("cannot read corpus folder {path}: {source}")]
+    CorpusUnreadable {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// There is no index at the given root yet.
+    #[error("no index at {path}; build one with `edusearch index`")]
+    NotBuilt {
+        /// The index root.
+        path: PathBuf,
+    },
+    /// The index exists but was written by an incompatible version or is damaged.
+    #[error("index at {path} cannot be opened ({reason}); rebuild it with `edusearch index`")]
+    Unusable {
+        /// The generation folder.
+        path: PathBuf,
+        /// What tantivy or the schema check said.
+        reason: String,
+    },
+    /// Another process holds the writer lock.
+    #[error(
+        "index is being updated by another process (pid {pid}); wait for it or remove {lock} if that process is gone"
+    )]
+    Locked {
+        /// The pid recorded in the lock file.
+        pid: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// A file-system operation on the index folder failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done («failed to create»).
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// tantivy failed while writing or reading.
+    #[error("index engine error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl IndexError {
+    /// Whether the error is caused by user input or state (as opposed to an internal failure).
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            IndexError::CorpusUnreadable { .. }
+                | IndexError::NotBuilt { .. }
+                | IndexError::Unusable { .. }
+                | IndexError::Locked { .. }
+        )
+    }
+}

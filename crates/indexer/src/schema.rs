@@ -1,0 +1,340 @@
+//! The tantivy schema and the conversion of a resolution into documents.
+
+use edusearch_resolution::{Item, Resolution};
+use edusearch_russian::{ANALYZER_EXACT, ANALYZER_STEM};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{TantivyDocument, doc};
+
+/// Field names, shared by the indexer and the searcher.
+pub mod fields {
+    /// `item` or `resolution`.
+    pub const KIND: &str = "kind";
+    /// The resolution id (on both levels).
+    pub const RESOLUTION_ID: &str = "resolution_id";
+    /// 1-based item position (items only).
+    pub const ITEM_POSITION: &str = "item_position";
+    /// Item number as printed (items only).
+    pub const ITEM_NUMBER: &str = "item_number";
+    /// Addressee heading (items only), stemmed.
+    pub const ADDRESSEE: &str = "addressee";
+    /// Addressee lowercased, for exact filtering.
+    pub const ADDRESSEE_KEY: &str = "addressee_key";
+    /// Item text, or the resolution body, stemmed and stored.
+    pub const TEXT: &str = "text";
+    /// The same text, exact forms (lowercase, ё -> е), for exact-form boosts.
+    pub const TEXT_EXACT: &str = "text_exact";
+    /// Resolution title.
+    pub const TITLE: &str = "title";
+    /// Event name.
+    pub const EVENT: &str = "event";
+    /// Topic names as text, so topic words match.
+    pub const TOPICS_TEXT: &str = "topics_text";
+    /// Municipality and region as text, so place words match.
+    pub const PLACE_TEXT: &str = "place_text";
+    /// `/region/<name>` facet.
+    pub const REGION: &str = "region";
+    /// `/year/<yyyy>` facet.
+    pub const YEAR: &str = "year";
+    /// `/topic/<name>` facet (several per document).
+    pub const TOPIC: &str = "topic";
+    /// Year as a number (fast), for ranges.
+    pub const YEAR_NUM: &str = "year_num";
+    /// Date ordinal (fast), for recency.
+    pub const DATE_ORD: &str = "date_ord";
+    /// Municipality display name, stored and filterable.
+    pub const MUNICIPALITY: &str = "municipality";
+    /// Event kind id, stored and filterable.
+    pub const EVENT_KIND: &str = "event_kind";
+    /// Event date as `YYYY-MM-DD` (or shorter), stored.
+    pub const DATE: &str = "date";
+    /// Source file of the resolution, stored.
+    pub const SOURCE: &str = "source";
+    /// The whole resolution as JSON (resolution documents only).
+    pub const RESOLUTION_JSON: &str = "resolution_json";
+}
+
+/// Facet roots.
+pub const REGION_ROOT: &str = "/region";
+/// Facet root for years.
+pub const YEAR_ROOT: &str = "/year";
+/// Facet root for topics.
+pub const TOPIC_ROOT: &str = "/topic";
+
+/// The level of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocKind {
+    /// A recommendation item.
+    Item,
+    /// A whole resolution.
+    Resolution,
+}
+
+impl DocKind {
+    /// The value stored in the `kind` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Item => "item",
+            DocKind::Resolution => "resolution",
+        }
+    }
+}
+
+/// Handles of every field of the schema; each handle is named like its field in [`fields`].
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct IndexSchema {
+    /// The tantivy schema.
+    pub schema: Schema,
+    pub kind: Field,
+    pub resolution_id: Field,
+    pub item_position: Field,
+    pub item_number: Field,
+    pub addressee: Field,
+    pub addressee_key: Field,
+    pub text: Field,
+    pub text_exact: Field,
+    pub title: Field,
+    pub event: Field,
+    pub topics_text: Field,
+    pub place_text: Field,
+    pub region: Field,
+    pub year: Field,
+    pub topic: Field,
+    pub year_num: Field,
+    pub date_ord: Field,
+    pub municipality: Field,
+    pub event_kind: Field,
+    pub date: Field,
+    pub source: Field,
+    pub resolution_json: Field,
+}
+
+fn text_options(analyzer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+impl IndexSchema {
+    /// Builds the schema.
+    pub fn new() -> Self {
+        let mut builder = Schema::builder();
+        let kind = builder.add_text_field(fields::KIND, STRING | STORED);
+        let resolution_id = builder.add_text_field(fields::RESOLUTION_ID, STRING | STORED);
+        let item_position = builder.add_u64_field(fields::ITEM_POSITION, INDEXED | STORED | FAST);
+        let item_number = builder.add_text_field(fields::ITEM_NUMBER, STORED);
+        let addressee =
+            builder.add_text_field(fields::ADDRESSEE, text_options(ANALYZER_STEM, true));
+        let addressee_key = builder.add_text_field(fields::ADDRESSEE_KEY, STRING);
+        let text = builder.add_text_field(fields::TEXT, text_options(ANALYZER_STEM, true));
+        let text_exact =
+            builder.add_text_field(fields::TEXT_EXACT, text_options(ANALYZER_EXACT, false));
+        let title = builder.add_text_field(fields::TITLE, text_options(ANALYZER_STEM, true));
+        let event = builder.add_text_field(fields::EVENT, text_options(ANALYZER_STEM, true));
+        let topics_text =
+            builder.add_text_field(fields::TOPICS_TEXT, text_options(ANALYZER_STEM, false));
+        let place_text =
+            builder.add_text_field(fields::PLACE_TEXT, text_options(ANALYZER_STEM, false));
+        let region = builder.add_facet_field(fields::REGION, FacetOptions::default().set_stored());
+        let year = builder.add_facet_field(fields::YEAR, FacetOptions::default().set_stored());
+        let topic = builder.add_facet_field(fields::TOPIC, FacetOptions::default().set_stored());
+        let year_num = builder.add_u64_field(fields::YEAR_NUM, INDEXED | STORED | FAST);
+        let date_ord = builder.add_i64_field(fields::DATE_ORD, INDEXED | STORED | FAST);
+        let municipality = builder.add_text_field(fields::MUNICIPALITY, STRING | STORED);
+        let event_kind = builder.add_text_field(fields::EVENT_KIND, STRING | STORED);
+        let date = builder.add_text_field(fields::DATE, STORED);
+        let source = builder.add_text_field(fields::SOURCE, STORED);
+        let resolution_json = builder.add_text_field(fields::RESOLUTION_JSON, STORED);
+        Self {
+            schema: builder.build(),
+            kind,
+            resolution_id,
+            item_position,
+            item_number,
+            addressee,
+            addressee_key,
+            text,
+            text_exact,
+            title,
+            event,
+            topics_text,
+            place_text,
+            region,
+            year,
+            topic,
+            year_num,
+            date_ord,
+            municipality,
+            event_kind,
+            date,
+            source,
+            resolution_json,
+        }
+    }
+
+    /// Handles for the schema of an existing index; `None` if a field is missing.
+    pub fn from_schema(schema: &Schema) -> Option<Self> {
+        let expected = Self::new();
+        // Same names and types as ours, or the index was written by another version.
+        if expected.schema.fields().count() != schema.fields().count() {
+            return None;
+        }
+        for (field, entry) in expected.schema.fields() {
+            let theirs = schema.get_field_entry(schema.get_field(entry.name()).ok()?);
+            if theirs.field_type().value_type() != entry.field_type().value_type() {
+                return None;
+            }
+            debug_assert_eq!(schema.get_field(entry.name()).ok(), Some(field));
+        }
+        Some(expected)
+    }
+
+    /// The documents of one resolution: one for the resolution, one for each item.
+    pub fn documents(&self, resolution: &Resolution) -> Vec<TantivyDocument> {
+        let mut documents = Vec::with_capacity(resolution.items.len() + 1);
+        let mut whole = self.common(resolution, &resolution.topics);
+        whole.add_text(self.kind, DocKind::Resolution.as_str());
+        whole.add_text(self.text, &resolution.body);
+        whole.add_text(self.text_exact, &resolution.body);
+        whole.add_text(
+            self.resolution_json,
+            serde_json::to_string(resolution).expect("a resolution always serialises"),
+        );
+        documents.push(whole);
+        for item in &resolution.items {
+            documents.push(self.item_document(resolution, item));
+        }
+        documents
+    }
+
+    fn item_document(&self, resolution: &Resolution, item: &Item) -> TantivyDocument {
+        let mut document = self.common(resolution, &item.topics);
+        document.add_text(self.kind, DocKind::Item.as_str());
+        document.add_u64(self.item_position, u64::from(item.position));
+        document.add_text(self.item_number, &item.number);
+        if let Some(addressee) = &item.addressee {
+            document.add_text(self.addressee, addressee);
+            document.add_text(self.addressee_key, addressee_key(addressee));
+        }
+        document.add_text(self.text, &item.text);
+        document.add_text(self.text_exact, &item.text);
+        document
+    }
+
+    /// Fields both levels carry: ids, resolution metadata, facets.
+    fn common(&self, resolution: &Resolution, topics: &[String]) -> TantivyDocument {
+        let mut document = doc!(
+            self.resolution_id => resolution.id.as_str(),
+            self.title => resolution.title.as_str(),
+            self.source => resolution.source.as_str(),
+        );
+        if let Some(date) = resolution.date {
+            document.add_text(self.date, date.to_string());
+        }
+        if let Some(event) = &resolution.event {
+            document.add_text(self.event, event);
+        }
+        if let Some(kind) = resolution.event_kind {
+            document.add_text(self.event_kind, kind.id());
+        }
+        for topic in topics {
+            document.add_text(self.topics_text, topic);
+            document.add_facet(self.topic, topic_facet(topic));
+        }
+        let location = &resolution.location;
+        if let Some(region) = &location.region {
+            document.add_facet(self.region, region_facet(region));
+            document.add_text(self.place_text, region);
+        }
+        if let Some(municipality) = location.municipality_display() {
+            document.add_text(self.municipality, &municipality);
+            document.add_text(self.place_text, &municipality);
+        }
+        if let Some(year) = resolution.year {
+            document.add_facet(self.year, year_facet(year));
+            document.add_u64(self.year_num, u64::try_from(year).unwrap_or_default());
+        }
+        let ordinal = resolution
+            .date
+            .map(|date| date.ordinal())
+            .or_else(|| resolution.year.map(|year| i64::from(year) * 372))
+            .unwrap_or(0);
+        document.add_i64(self.date_ord, ordinal);
+        document
+    }
+}
+
+impl Default for IndexSchema {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The key an addressee is filtered by: lowercase, `ё -> е`, spaces collapsed.
+pub fn addressee_key(addressee: &str) -> String {
+    edusearch_russian::words(addressee)
+        .map(|word| edusearch_russian::normalize_word(word.text))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `/region/<name>`.
+pub fn region_facet(region: &str) -> Facet {
+    Facet::from_path([REGION_ROOT.trim_start_matches('/'), region])
+}
+
+/// `/year/<yyyy>`.
+pub fn year_facet(year: i32) -> Facet {
+    Facet::from_path([YEAR_ROOT.trim_start_matches('/'), &year.to_string()])
+}
+
+/// `/topic/<name>`.
+pub fn topic_facet(topic: &str) -> Facet {
+    Facet::from_path([TOPIC_ROOT.trim_start_matches('/'), topic])
+}
+
+/// The resolution stored in a resolution document.
+pub fn resolution_from_doc(schema: &IndexSchema, document: &TantivyDocument) -> Option<Resolution> {
+    let json = document.get_first(schema.resolution_json)?.as_str()?;
+    serde_json::from_str(json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facets_keep_russian_names() {
+        assert_eq!(
+            region_facet("Краснодарский край").to_string(),
+            "/region/Краснодарский край"
+        );
+        assert_eq!(year_facet(2023).to_string(), "/year/2023");
+        assert_eq!(topic_facet("ФГОС и ФООП").to_string(), "/topic/ФГОС и ФООП");
+    }
+
+    #[test]
+    fn addressee_keys_ignore_case_and_quotes() {
+        assert_eq!(
+            addressee_key("Руководителям Центров «Точка роста»"),
+            addressee_key("руководителям центров точка роста")
+        );
+    }
+
+    #[test]
+    fn schema_round_trips() {
+        let schema = IndexSchema::new();
+        assert!(IndexSchema::from_schema(&schema.schema).is_some());
+        let other = Schema::builder().build();
+        assert!(IndexSchema::from_schema(&other).is_none());
+    }
+}

@@ -1,0 +1,288 @@
+//! The request and response types shared by the CLI (`--json`) and the HTTP API.
+
+use serde::{Deserialize, Serialize};
+
+use crate::SearchError;
+
+/// Documented limits of a search request.
+pub mod limits {
+    /// Longest query accepted, in characters.
+    pub const MAX_QUERY_CHARS: usize = 1000;
+    /// Largest page size.
+    pub const MAX_PER_PAGE: usize = 100;
+    /// Default page size.
+    pub const DEFAULT_PER_PAGE: usize = 20;
+    /// Deepest page reachable (page × per_page ≤ this).
+    pub const MAX_RESULT_WINDOW: usize = 10_000;
+    /// Longest filter value, in characters.
+    pub const MAX_FILTER_CHARS: usize = 300;
+}
+
+/// What is searched: recommendation items (default) or whole resolutions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Recommendation items.
+    #[default]
+    Items,
+    /// Whole resolutions.
+    Resolutions,
+}
+
+/// Order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first, ties broken by recency.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// A search: what the user typed and the filters they chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// The query as typed.
+    pub q: String,
+    /// Region (субъект РФ) filter, as in the facet.
+    pub region: Option<String>,
+    /// Year filter; a year in the query is used when this is not set.
+    pub year: Option<i32>,
+    /// Topic filter, a topic name from the taxonomy.
+    pub topic: Option<String>,
+    /// Addressee filter (case-insensitive exact heading).
+    pub addressee: Option<String>,
+    /// Items or resolutions.
+    pub level: Level,
+    /// 1-based page.
+    pub page: usize,
+    /// Hits per page.
+    pub per_page: usize,
+    /// Order of hits.
+    pub sort: Sort,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        Self {
+            q: String::new(),
+            region: None,
+            year: None,
+            topic: None,
+            addressee: None,
+            level: Level::Items,
+            page: 1,
+            per_page: limits::DEFAULT_PER_PAGE,
+            sort: Sort::Relevance,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for a query with default settings.
+    pub fn query(q: impl Into<String>) -> Self {
+        Self {
+            q: q.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Checks the limits; the error message is in Russian, for users.
+    pub fn validate(&self) -> Result<(), SearchError> {
+        if self.q.chars().count() > limits::MAX_QUERY_CHARS {
+            return Err(SearchError::invalid(
+                "query_too_long",
+                format!(
+                    "Запрос слишком длинный: не больше {} символов",
+                    limits::MAX_QUERY_CHARS
+                ),
+            ));
+        }
+        if !(1..=limits::MAX_PER_PAGE).contains(&self.per_page) {
+            return Err(SearchError::invalid(
+                "per_page_out_of_range",
+                format!("per_page должен быть от 1 до {}", limits::MAX_PER_PAGE),
+            ));
+        }
+        if self.page == 0 || self.page.saturating_mul(self.per_page) > limits::MAX_RESULT_WINDOW {
+            return Err(SearchError::invalid(
+                "page_out_of_range",
+                format!(
+                    "Номер страницы должен быть от 1, и показать можно не дальше {}-го результата",
+                    limits::MAX_RESULT_WINDOW
+                ),
+            ));
+        }
+        if let Some(year) = self.year
+            && !(1900..=2100).contains(&year)
+        {
+            return Err(SearchError::invalid(
+                "year_out_of_range",
+                "Год должен быть между 1900 и 2100",
+            ));
+        }
+        for (name, value) in [
+            ("region", &self.region),
+            ("topic", &self.topic),
+            ("addressee", &self.addressee),
+        ] {
+            if value
+                .as_ref()
+                .is_some_and(|value| value.chars().count() > limits::MAX_FILTER_CHARS)
+            {
+                return Err(SearchError::invalid(
+                    "filter_too_long",
+                    format!(
+                        "Значение фильтра {name} слишком длинное: не больше {} символов",
+                        limits::MAX_FILTER_CHARS
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The query as the engine understood it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnderstoodQuery {
+    /// The query as typed.
+    pub raw: String,
+    /// The text searched for, understood parts removed.
+    pub text: String,
+    /// Year taken from the query text, if any (it is applied as the year filter).
+    pub year_from_query: Option<i32>,
+    /// Region filter in force.
+    pub region: Option<String>,
+    /// Year filter in force (explicit, or from the query).
+    pub year: Option<i32>,
+    /// Topic filter in force.
+    pub topic: Option<String>,
+    /// Addressee filter in force.
+    pub addressee: Option<String>,
+    /// Items or resolutions.
+    pub level: Level,
+    /// Order of hits.
+    pub sort: Sort,
+    /// Whether all words were not found together, so hits match some of the words.
+    pub relaxed: bool,
+}
+
+/// One ranked hit: a recommendation item, or a resolution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// Relevance score (BM25 with field weights); comparable within one response only.
+    pub score: f32,
+    /// `item` or `resolution`.
+    pub kind: String,
+    /// Id of the resolution.
+    pub resolution_id: String,
+    /// 1-based position of the item in its resolution (anchor `#item-N`).
+    pub item_position: Option<u32>,
+    /// Item number as printed.
+    pub item_number: Option<String>,
+    /// Addressee of the item.
+    pub addressee: Option<String>,
+    /// Plain text of the item (for a resolution: the start of its body).
+    pub text: String,
+    /// The text as HTML-safe markup with matches in `<mark>`.
+    pub highlight: String,
+    /// Title of the resolution.
+    pub title: String,
+    /// Event name.
+    pub event: Option<String>,
+    /// Event kind id («conference»).
+    pub event_kind: Option<String>,
+    /// Event date, `YYYY-MM-DD` (or shorter when only part is known).
+    pub date: Option<String>,
+    /// Year of the event.
+    pub year: Option<i32>,
+    /// Municipality as shown to users.
+    pub municipality: Option<String>,
+    /// Region (субъект РФ).
+    pub region: Option<String>,
+    /// Topics of the item (of the resolution, for a resolution hit).
+    pub topics: Vec<String>,
+    /// Source file of the resolution.
+    pub source: String,
+}
+
+/// Count of hits for one facet value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// The value («Краснодарский край», «2023», «профориентация»).
+    pub value: String,
+    /// Number of hits with this value (other filters applied, this facet's own not).
+    pub count: u64,
+    /// Whether this value is the filter in force.
+    pub selected: bool,
+}
+
+/// Facet counts by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCounts {
+    /// By region, most hits first.
+    pub region: Vec<FacetValue>,
+    /// By year, newest first.
+    pub year: Vec<FacetValue>,
+    /// By topic, most hits first.
+    pub topic: Vec<FacetValue>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as understood.
+    pub query: UnderstoodQuery,
+    /// Number of hits in all pages.
+    pub total: usize,
+    /// 1-based page returned.
+    pub page: usize,
+    /// Page size.
+    pub per_page: usize,
+    /// Time the search took, in milliseconds.
+    pub took_ms: f64,
+    /// The hits of this page.
+    pub hits: Vec<Hit>,
+    /// Facet counts.
+    pub facets: FacetCounts,
+}
+
+/// Counts over the whole index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Resolutions indexed.
+    pub resolutions: u64,
+    /// Recommendation items indexed.
+    pub items: u64,
+    /// Resolutions by region, year and topic.
+    pub facets: FacetCounts,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_give_russian_messages_and_stable_codes() {
+        let mut request = SearchRequest::query("x");
+        request.per_page = 100_000;
+        let error = request.validate().unwrap_err();
+        assert_eq!(error.code(), "per_page_out_of_range");
+        assert!(
+            error
+                .to_string()
+                .contains("per_page должен быть от 1 до 100")
+        );
+        let long = SearchRequest::query("а".repeat(10_000));
+        assert_eq!(long.validate().unwrap_err().code(), "query_too_long");
+        let deep = SearchRequest {
+            page: 600,
+            ..SearchRequest::query("x")
+        };
+        assert_eq!(deep.validate().unwrap_err().code(), "page_out_of_range");
+        assert!(SearchRequest::query("профориентация").validate().is_ok());
+    }
+}

@@ -1,0 +1,173 @@
+//! The engine on the seed corpus.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use edusearch_indexer::{BuildOptions, IndexRoot, NoProgress, build_index};
+
+use super::*;
+
+/// One index of the seed corpus shared by the tests of this module.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
+    let (_, engine) = ENGINE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = IndexRoot::new(dir.path());
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        build_index(&root, &BuildOptions::new(corpus), &NoProgress).unwrap();
+        let engine = Engine::open(&root).unwrap();
+        (dir, engine)
+    });
+    engine
+}
+
+fn search(q: &str) -> SearchResponse {
+    engine().search(&SearchRequest::query(q)).unwrap()
+}
+
+#[test]
+fn proforientation_2023_finds_armavir_first() {
+    let response = search("профориентация 2023");
+    assert_eq!(response.query.year_from_query, Some(2023));
+    assert_eq!(response.query.year, Some(2023));
+    assert_eq!(response.query.text, "профориентация");
+    assert!(response.total >= 2);
+    assert!(
+        response
+            .hits
+            .iter()
+            .all(|hit| hit.municipality.as_deref() == Some("г. Армавир"))
+    );
+    let top5: Vec<_> = response
+        .hits
+        .iter()
+        .take(5)
+        .filter_map(|hit| hit.item_number.as_deref())
+        .collect();
+    assert!(top5.contains(&"23") && top5.contains(&"24"), "{top5:?}");
+    let first = &response.hits[0];
+    assert!(
+        first.highlight.contains("<mark>профориентаци"),
+        "{}",
+        first.highlight
+    );
+    assert_eq!(first.date.as_deref(), Some("2023-08-31"));
+}
+
+#[test]
+fn inflected_forms_match() {
+    let response = search("наставничества");
+    assert!(
+        response
+            .hits
+            .iter()
+            .any(|hit| hit.text.contains("наставничество") || hit.text.contains("наставничества"))
+    );
+}
+
+#[test]
+fn facet_counts_leave_their_own_filter_out() {
+    let mut request = SearchRequest::query("образовательных организаций");
+    request.region = Some("Красноярский край".into());
+    let response = engine().search(&request).unwrap();
+    assert!(
+        response
+            .hits
+            .iter()
+            .all(|hit| hit.region.as_deref() == Some("Красноярский край"))
+    );
+    let regions: Vec<_> = response
+        .facets
+        .region
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect();
+    assert!(regions.contains(&"Краснодарский край"), "{regions:?}");
+    let chosen = response.facets.region.iter().find(|v| v.selected).unwrap();
+    assert_eq!(chosen.value, "Красноярский край");
+    assert_eq!(chosen.count as usize, response.total);
+    // The year facet does obey the region filter.
+    assert!(response.facets.year.iter().all(|v| v.value == "2022"));
+}
+
+#[test]
+fn a_year_alone_lists_that_year_newest_first() {
+    let response = search("2019");
+    assert_eq!(response.total, 4 + 13);
+    assert!(response.hits.iter().all(|hit| hit.year == Some(2019)));
+    assert_eq!(response.hits[0].date.as_deref(), Some("2019-11-27"));
+}
+
+#[test]
+fn resolutions_level_returns_resolutions() {
+    let mut request = SearchRequest::query("Точка роста");
+    request.level = Level::Resolutions;
+    let response = engine().search(&request).unwrap();
+    assert_eq!(response.hits[0].kind, "resolution");
+    assert!(response.hits[0].title.contains("Точка роста"));
+}
+
+#[test]
+fn odd_input_never_fails() {
+    for q in [
+        "\"незакрытая кавычка",
+        "((",
+        "-",
+        "AND OR NOT",
+        "title:",
+        "😀 \u{0} \u{202e}",
+        "a:b:c",
+        "*",
+        "~2",
+    ] {
+        let response = engine().search(&SearchRequest::query(q));
+        assert!(response.is_ok(), "{q:?}: {response:?}");
+    }
+}
+
+#[test]
+fn highlights_are_html_safe() {
+    let response = search("<script> воспитания");
+    for hit in &response.hits {
+        assert!(!hit.highlight.contains("<script>"));
+    }
+}
+
+#[test]
+fn addressee_filter_narrows_to_that_heading() {
+    let mut request = SearchRequest::query("");
+    request.addressee = Some("руководителям центров «Точка роста»".into());
+    let response = engine().search(&request).unwrap();
+    assert_eq!(response.total, 5);
+}
+
+#[test]
+fn a_resolution_is_fetched_whole() {
+    let id = search("Мегион").hits[0].resolution_id.clone();
+    let resolution = engine().resolution(&id).unwrap();
+    assert_eq!(resolution.items.len(), 13);
+    assert!(matches!(
+        engine().resolution("nope"),
+        Err(SearchError::NotFound(_))
+    ));
+}
+
+#[test]
+fn no_common_hit_relaxes_to_any_word() {
+    let response = search("агроклассов медиаволонтерство");
+    assert!(response.query.relaxed);
+    assert!(response.total >= 2);
+}
+
+#[test]
+fn stats_count_both_levels() {
+    let stats = engine().stats().unwrap();
+    assert_eq!(stats.resolutions, 5);
+    assert_eq!(stats.items, 70);
+    let krasnodar = stats
+        .facets
+        .region
+        .iter()
+        .find(|v| v.value == "Краснодарский край");
+    assert!(krasnodar.is_none() || krasnodar.unwrap().count == 3);
+}
