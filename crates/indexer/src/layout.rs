@@ -159,10 +159,11 @@ impl IndexRoot {
                 .file_name()
                 .and_then(|name| name.to_str())
                 .is_some_and(|name| name.starts_with(GENERATION_PREFIX));
-            if is_generation && Some(&path) != current.as_ref() {
-                if let Err(error) = fs::remove_dir_all(&path) {
-                    tracing::warn!(path = %path.display(), %error, "failed to remove old index generation");
-                }
+            if is_generation
+                && Some(&path) != current.as_ref()
+                && let Err(error) = fs::remove_dir_all(&path)
+            {
+                tracing::warn!(path = %path.display(), %error, "failed to remove old index generation");
             }
         }
     }

@@ -16,6 +16,6 @@ pub use build::{
 pub use error::IndexError;
 pub use layout::{IndexRoot, open_index};
 pub use schema::{
-    DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, region_facet,
-    resolution_from_doc, topic_facet, year_facet,
+    DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, place_key,
+    region_facet, resolution_from_doc, topic_facet, year_facet,
 };

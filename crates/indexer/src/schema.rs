@@ -1,7 +1,7 @@
 //! The tantivy schema and the conversion of a resolution into documents.
 
 use edusearch_resolution::{Item, Resolution};
-use edusearch_russian::{ANALYZER_EXACT, ANALYZER_STEM};
+use edusearch_russian::{ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -26,6 +26,8 @@ pub mod fields {
     pub const TEXT: &str = "text";
     /// The same text, exact forms (lowercase, ё -> е), for exact-form boosts.
     pub const TEXT_EXACT: &str = "text_exact";
+    /// The same text reduced to derivational roots, for derived-word matches.
+    pub const TEXT_ROOT: &str = "text_root";
     /// Resolution title.
     pub const TITLE: &str = "title";
     /// Event name.
@@ -44,6 +46,8 @@ pub mod fields {
     pub const YEAR_NUM: &str = "year_num";
     /// Date ordinal (fast), for recency.
     pub const DATE_ORD: &str = "date_ord";
+    /// Municipality and town names, normalised, for filtering by place.
+    pub const PLACE_KEY: &str = "place_key";
     /// Municipality display name, stored and filterable.
     pub const MUNICIPALITY: &str = "municipality";
     /// Event kind id, stored and filterable.
@@ -96,6 +100,7 @@ pub struct IndexSchema {
     pub addressee_key: Field,
     pub text: Field,
     pub text_exact: Field,
+    pub text_root: Field,
     pub title: Field,
     pub event: Field,
     pub topics_text: Field,
@@ -106,6 +111,7 @@ pub struct IndexSchema {
     pub year_num: Field,
     pub date_ord: Field,
     pub municipality: Field,
+    pub place_key: Field,
     pub event_kind: Field,
     pub date: Field,
     pub source: Field,
@@ -138,6 +144,8 @@ impl IndexSchema {
         let text = builder.add_text_field(fields::TEXT, text_options(ANALYZER_STEM, true));
         let text_exact =
             builder.add_text_field(fields::TEXT_EXACT, text_options(ANALYZER_EXACT, false));
+        let text_root =
+            builder.add_text_field(fields::TEXT_ROOT, text_options(ANALYZER_ROOT, false));
         let title = builder.add_text_field(fields::TITLE, text_options(ANALYZER_STEM, true));
         let event = builder.add_text_field(fields::EVENT, text_options(ANALYZER_STEM, true));
         let topics_text =
@@ -150,6 +158,7 @@ impl IndexSchema {
         let year_num = builder.add_u64_field(fields::YEAR_NUM, INDEXED | STORED | FAST);
         let date_ord = builder.add_i64_field(fields::DATE_ORD, INDEXED | STORED | FAST);
         let municipality = builder.add_text_field(fields::MUNICIPALITY, STRING | STORED);
+        let place_key = builder.add_text_field(fields::PLACE_KEY, STRING);
         let event_kind = builder.add_text_field(fields::EVENT_KIND, STRING | STORED);
         let date = builder.add_text_field(fields::DATE, STORED);
         let source = builder.add_text_field(fields::SOURCE, STORED);
@@ -164,6 +173,7 @@ impl IndexSchema {
             addressee_key,
             text,
             text_exact,
+            text_root,
             title,
             event,
             topics_text,
@@ -174,6 +184,7 @@ impl IndexSchema {
             year_num,
             date_ord,
             municipality,
+            place_key,
             event_kind,
             date,
             source,
@@ -205,6 +216,7 @@ impl IndexSchema {
         whole.add_text(self.kind, DocKind::Resolution.as_str());
         whole.add_text(self.text, &resolution.body);
         whole.add_text(self.text_exact, &resolution.body);
+        whole.add_text(self.text_root, with_compounds(&resolution.body));
         whole.add_text(
             self.resolution_json,
             serde_json::to_string(resolution).expect("a resolution always serialises"),
@@ -227,6 +239,7 @@ impl IndexSchema {
         }
         document.add_text(self.text, &item.text);
         document.add_text(self.text_exact, &item.text);
+        document.add_text(self.text_root, with_compounds(&item.text));
         document
     }
 
@@ -259,6 +272,12 @@ impl IndexSchema {
             document.add_text(self.municipality, &municipality);
             document.add_text(self.place_text, &municipality);
         }
+        for name in [&location.municipality, &location.settlement]
+            .into_iter()
+            .flatten()
+        {
+            document.add_text(self.place_key, place_key(name));
+        }
         if let Some(year) = resolution.year {
             document.add_facet(self.year, year_facet(year));
             document.add_u64(self.year_num, u64::try_from(year).unwrap_or_default());
@@ -285,6 +304,21 @@ pub fn addressee_key(addressee: &str) -> String {
         .map(|word| edusearch_russian::normalize_word(word.text))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The key a municipality or town is filtered by: «г. Мегион» → «г мегион».
+pub fn place_key(name: &str) -> String {
+    addressee_key(name)
+}
+
+/// The text followed by its hyphenated compounds written as one word, so that
+/// «естественнонаучный» finds «естественно-научного».
+fn with_compounds(text: &str) -> String {
+    let compounds = edusearch_russian::hyphen_compounds(text);
+    if compounds.is_empty() {
+        return text.to_string();
+    }
+    format!("{text}\n{}", compounds.join(" "))
 }
 
 /// `/region/<name>`.

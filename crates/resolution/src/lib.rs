@@ -13,3 +13,5 @@ pub mod topics;
 pub use error::ParseError;
 pub use model::{EventDate, EventKind, Item, Location, Resolution};
 pub use parse::{parse_resolution, parse_text};
+pub use places::{Gazetteer, PlaceTableError};
+pub use topics::{Taxonomy, TopicError};

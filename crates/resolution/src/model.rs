@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// A parsed resolution with its recommendation items.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resolution {
     /// Stable id derived from the normalised content (16 hex digits).
@@ -18,8 +19,10 @@ pub struct Resolution {
     /// Kind of event (конференция, совещание, …) when the title or text names one.
     pub event_kind: Option<EventKind>,
     /// The date of the event (its last day for a multi-day event), day precision when given.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub date: Option<EventDate>,
     /// First day of a multi-day event («11-12 сентября 2019 года» → 11 September).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub date_start: Option<EventDate>,
     /// Year of the event, from the date or, lacking one, from the title.
     pub year: Option<i32>,
@@ -38,6 +41,7 @@ pub struct Resolution {
 }
 
 /// One numbered (or bulleted) recommendation of a resolution.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     /// Number as printed («18»), or the 1-based position for bullets.
@@ -53,6 +57,7 @@ pub struct Item {
 }
 
 /// Municipality and region of a resolution; `None` where the text does not tell.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// The municipality («Усть-Лабинский район», «г. Краснодар»).
@@ -152,6 +157,7 @@ impl<'de> Deserialize<'de> for EventDate {
 }
 
 /// The kind of event a resolution closes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {

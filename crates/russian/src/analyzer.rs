@@ -12,6 +12,8 @@ use crate::stopwords::STOP_WORDS;
 
 /// Name of the stemming analyzer: lowercase, `ё -> е`, stop words, Snowball Russian stem.
 pub const ANALYZER_STEM: &str = "ru_stem";
+/// Name of the root analyzer: the stemming analyzer plus derivational roots.
+pub const ANALYZER_ROOT: &str = "ru_root";
 /// Name of the exact analyzer: lowercase and `ё -> е` only, for exact-form matching.
 pub const ANALYZER_EXACT: &str = "ru_exact";
 
@@ -42,6 +44,20 @@ pub fn analyzer_stem() -> TextAnalyzer {
         .build()
 }
 
+/// The root analyzer: stems reduced to derivational roots (профориентационный → профориент).
+pub fn analyzer_root() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(YoFoldFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|word| word.to_string()),
+        ))
+        .filter(RussianStemFilter)
+        .filter(DerivationFilter)
+        .build()
+}
+
 /// The exact analyzer: the same words as [`analyzer_stem`], neither stemmed nor stop-filtered.
 pub fn analyzer_exact() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -55,6 +71,62 @@ pub fn analyzer_exact() -> TextAnalyzer {
 pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(ANALYZER_STEM, analyzer_stem());
     manager.register(ANALYZER_EXACT, analyzer_exact());
+    manager.register(ANALYZER_ROOT, analyzer_root());
+}
+
+/// Token filter that replaces stems with their derivational roots (expects stems).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DerivationFilter;
+
+impl TokenFilter for DerivationFilter {
+    type Tokenizer<T: Tokenizer> = DerivationTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> DerivationTokenizer<T> {
+        DerivationTokenizer { inner: tokenizer }
+    }
+}
+
+/// Tokenizer wrapper produced by [`DerivationFilter`].
+#[derive(Clone)]
+pub struct DerivationTokenizer<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DerivationTokenizer<T> {
+    type TokenStream<'a> = DerivationStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DerivationStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// Token stream produced by [`DerivationFilter`].
+pub struct DerivationStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for DerivationStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        let root = crate::derive::derivational_root(&token.text);
+        if root.len() != token.text.len() {
+            token.text = root;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// Token filter that folds `ё` to `е` (expects lowercased tokens).
@@ -217,6 +289,19 @@ mod tests {
         let token = stream.token();
         assert_eq!(&text[token.offset_from..token.offset_to], "ребёнка");
         assert_eq!(token.text, "ребенк");
+    }
+
+    #[test]
+    fn root_analyzer_joins_derived_words() {
+        let mut analyzer = analyzer_root();
+        assert_eq!(
+            tokens(&mut analyzer, "профориентация"),
+            tokens(&mut analyzer, "профориентационных")
+        );
+        assert_ne!(
+            tokens(&mut analyzer, "образ"),
+            tokens(&mut analyzer, "образование")
+        );
     }
 
     #[test]

@@ -16,12 +16,16 @@
 //! ```
 
 mod analyzer;
+mod derive;
 mod normalize;
 mod stopwords;
 
 pub use analyzer::{
-    ANALYZER_EXACT, ANALYZER_STEM, RussianStemFilter, YoFoldFilter, analyzer_exact, analyzer_stem,
-    register_analyzers,
+    ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DerivationFilter, RussianStemFilter,
+    YoFoldFilter, analyzer_exact, analyzer_root, analyzer_stem, register_analyzers,
 };
-pub use normalize::{Word, fold_yo, normalize_word, stem_word, stem_words, words};
+pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
+pub use normalize::{
+    Word, fold_yo, hyphen_compounds, normalize_word, stem_word, stem_words, words,
+};
 pub use stopwords::{STOP_WORDS, is_stop_word};

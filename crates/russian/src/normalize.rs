@@ -71,6 +71,22 @@ pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
     })
 }
 
+/// Hyphenated compounds of a text written as one word («естественно-научный» →
+/// «естественнонаучный»), so both spellings can meet.
+pub fn hyphen_compounds(text: &str) -> Vec<String> {
+    let mut compounds = Vec::new();
+    let spans: Vec<Word<'_>> = words(text).collect();
+    for pair in spans.windows(2) {
+        let (left, right) = (pair[0], pair[1]);
+        let joined_by_hyphen = &text[left.end..right.start] == "-";
+        let alphabetic = |word: &str| word.chars().all(char::is_alphabetic);
+        if joined_by_hyphen && alphabetic(left.text) && alphabetic(right.text) {
+            compounds.push(format!("{}{}", left.text, right.text));
+        }
+    }
+    compounds
+}
+
 /// Stems every word of a text (stop words included), in order.
 pub fn stem_words(text: &str) -> Vec<String> {
     words(text).map(|word| stem_word(word.text)).collect()
@@ -95,6 +111,14 @@ mod tests {
             assert_eq!(stem_word(form), stem, "{form}");
         }
         assert_eq!(stem_word("образовательных"), stem_word("образовательная"));
+    }
+
+    #[test]
+    fn hyphenated_compounds_are_joined() {
+        assert_eq!(
+            hyphen_compounds("естественно-научного профиля, 2023-2024, школа - город"),
+            ["естественнонаучного"]
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod limits {
 }
 
 /// What is searched: recommendation items (default) or whole resolutions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -30,6 +31,7 @@ pub enum Level {
 }
 
 /// Order of hits.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
@@ -41,6 +43,8 @@ pub enum Sort {
 }
 
 /// A search: what the user typed and the filters they chose.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchRequest {
@@ -48,8 +52,13 @@ pub struct SearchRequest {
     pub q: String,
     /// Region (субъект РФ) filter, as in the facet.
     pub region: Option<String>,
-    /// Year filter; a year in the query is used when this is not set.
+    /// Year filter (the first year of a range with `year_to`); a year in the query is used
+    /// when this is not set.
     pub year: Option<i32>,
+    /// Last year of a year range.
+    pub year_to: Option<i32>,
+    /// Municipality or town filter («г. Мегион», «Ирбейский район»).
+    pub municipality: Option<String>,
     /// Topic filter, a topic name from the taxonomy.
     pub topic: Option<String>,
     /// Addressee filter (case-insensitive exact heading).
@@ -62,6 +71,8 @@ pub struct SearchRequest {
     pub per_page: usize,
     /// Order of hits.
     pub sort: Sort,
+    /// Search the query as typed: no keyboard-layout or spelling correction.
+    pub literal: bool,
 }
 
 impl Default for SearchRequest {
@@ -70,12 +81,15 @@ impl Default for SearchRequest {
             q: String::new(),
             region: None,
             year: None,
+            year_to: None,
+            municipality: None,
             topic: None,
             addressee: None,
             level: Level::Items,
             page: 1,
             per_page: limits::DEFAULT_PER_PAGE,
             sort: Sort::Relevance,
+            literal: false,
         }
     }
 }
@@ -115,8 +129,10 @@ impl SearchRequest {
                 ),
             ));
         }
-        if let Some(year) = self.year
-            && !(1900..=2100).contains(&year)
+        if [self.year, self.year_to]
+            .into_iter()
+            .flatten()
+            .any(|year| !(1900..=2100).contains(&year))
         {
             return Err(SearchError::invalid(
                 "year_out_of_range",
@@ -125,6 +141,7 @@ impl SearchRequest {
         }
         for (name, value) in [
             ("region", &self.region),
+            ("municipality", &self.municipality),
             ("topic", &self.topic),
             ("addressee", &self.addressee),
         ] {
@@ -146,7 +163,9 @@ impl SearchRequest {
 }
 
 /// The query as the engine understood it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UnderstoodQuery {
     /// The query as typed.
     pub raw: String,
@@ -154,12 +173,29 @@ pub struct UnderstoodQuery {
     pub text: String,
     /// Year taken from the query text, if any (it is applied as the year filter).
     pub year_from_query: Option<i32>,
+    /// Last year of a range taken from the query text («2019–2022»).
+    pub year_to_from_query: Option<i32>,
+    /// Region taken from the query text («в Красноярском крае», «Кубань»).
+    pub region_from_query: Option<String>,
+    /// Municipality taken from the query text («Мегион»).
+    pub municipality_from_query: Option<String>,
     /// Region filter in force.
     pub region: Option<String>,
-    /// Year filter in force (explicit, or from the query).
+    /// Year filter in force (explicit, or from the query); the first year of a range.
     pub year: Option<i32>,
+    /// Last year of the year range in force.
+    pub year_to: Option<i32>,
+    /// Municipality filter in force.
+    pub municipality: Option<String>,
     /// Topic filter in force.
     pub topic: Option<String>,
+    /// Topic the query names: hits with it rank higher (not a filter).
+    pub topic_boost: Option<String>,
+    /// Synonyms and abbreviations the query was widened with.
+    pub synonyms: Vec<SynonymUse>,
+    /// The query was retyped or respelt before searching; search `original` with
+    /// `literal=true` to take it back.
+    pub correction: Option<Correction>,
     /// Addressee filter in force.
     pub addressee: Option<String>,
     /// Items or resolutions.
@@ -170,7 +206,41 @@ pub struct UnderstoodQuery {
     pub relaxed: bool,
 }
 
+/// A synonym the query was widened with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SynonymUse {
+    /// The words of the query.
+    pub matched: String,
+    /// What they were widened with («ограниченные возможности здоровья»).
+    pub alternatives: Vec<String>,
+}
+
+/// How the query was corrected.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionKind {
+    /// Typed in the Latin keyboard layout («ghjabjhbtynfwbz»).
+    Layout,
+    /// Misspelt words («профариентация»).
+    Spelling,
+}
+
+/// A correction of the query («Показаны результаты по запросу «профориентация»»).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// Layout or spelling.
+    pub kind: CorrectionKind,
+    /// The query as typed.
+    pub original: String,
+    /// The query searched instead.
+    pub corrected: String,
+}
+
 /// One ranked hit: a recommendation item, or a resolution.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     /// Relevance score (BM25 with field weights); comparable within one response only.
@@ -210,6 +280,7 @@ pub struct Hit {
 }
 
 /// Count of hits for one facet value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetValue {
     /// The value («Краснодарский край», «2023», «профориентация»).
@@ -221,6 +292,7 @@ pub struct FacetValue {
 }
 
 /// Facet counts by field.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCounts {
     /// By region, most hits first.
@@ -232,6 +304,7 @@ pub struct FacetCounts {
 }
 
 /// The answer to a search.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResponse {
     /// The query as understood.
@@ -251,6 +324,7 @@ pub struct SearchResponse {
 }
 
 /// Counts over the whole index.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// Resolutions indexed.

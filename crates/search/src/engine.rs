@@ -5,12 +5,12 @@ use std::time::Instant;
 
 use edusearch_indexer::{
     DocKind, IndexRoot, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, open_index,
-    region_facet, resolution_from_doc, topic_facet, year_facet,
+    place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
 };
 use edusearch_resolution::Resolution;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -19,11 +19,16 @@ use tantivy::{
 };
 
 use crate::SearchError;
+use std::ops::Bound;
+
 use crate::api::{
-    FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse, Sort, Stats,
-    UnderstoodQuery,
+    Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse,
+    Sort, Stats, SynonymUse, UnderstoodQuery,
 };
+use crate::correct;
 use crate::html::escape_html;
+use crate::synonyms::Synonyms;
+use crate::understand::Understood;
 use crate::understand::understand;
 
 /// Field weights of the text query: the item text counts most, then who it is addressed to,
@@ -31,12 +36,16 @@ use crate::understand::understand;
 const FIELD_BOOSTS: &[(&str, f32)] = &[
     (edusearch_indexer::fields::TEXT, 1.0),
     (edusearch_indexer::fields::TEXT_EXACT, 0.3),
+    (edusearch_indexer::fields::TEXT_ROOT, 0.35),
     (edusearch_indexer::fields::ADDRESSEE, 0.6),
     (edusearch_indexer::fields::TOPICS_TEXT, 0.5),
     (edusearch_indexer::fields::EVENT, 0.4),
     (edusearch_indexer::fields::TITLE, 0.3),
     (edusearch_indexer::fields::PLACE_TEXT, 0.3),
 ];
+
+/// Score added to hits on the topic the query names.
+const TOPIC_BOOST: f32 = 0.5;
 
 /// Characters of a resolution body shown in a resolution hit.
 const RESOLUTION_SNIPPET_CHARS: usize = 320;
@@ -85,39 +94,89 @@ impl Engine {
         self.reader.searcher().num_docs()
     }
 
-    /// Runs a search.
+    /// Runs a search with the full pipeline.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        self.search_with(request, Pipeline::Full)
+    }
+
+    /// Runs a search with the chosen pipeline (the baseline exists for relevance comparisons).
+    pub fn search_with(
+        &self,
+        request: &SearchRequest,
+        pipeline: Pipeline,
+    ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         request.validate()?;
         let searcher = self.reader.searcher();
-        let understood = understand(&request.q);
-        let year = request.year.or(understood.year);
+        let full = pipeline == Pipeline::Full;
+
+        // Forgiving input: a query typed in the Latin layout is retyped when that gives words
+        // the index knows (or can respell); misspelt words are respelt.
+        let mut query = request.q.clone();
+        let mut layout_fixed = false;
+        if full
+            && !request.literal
+            && let Some(retyped) = correct::from_latin_layout(&query)
+        {
+            let recognised =
+                self.known_words(&searcher, &retyped) + self.respell(&searcher, &retyped)?.len();
+            if recognised > self.known_words(&searcher, &query) {
+                query = retyped;
+                layout_fixed = true;
+            }
+        }
+        let mut understood = if full {
+            understand(&query)
+        } else {
+            Understood {
+                text: query.clone(),
+                ..Understood::default()
+            }
+        };
+        let mut respelt = false;
+        if full && !request.literal {
+            for (wrong, right) in self.respell(&searcher, &understood.text)? {
+                understood.text = understood.text.replace(wrong.as_str(), &right);
+                query = query.replace(wrong.as_str(), &right);
+                respelt = true;
+            }
+        }
+        let correction = (layout_fixed || respelt).then(|| Correction {
+            kind: if layout_fixed {
+                CorrectionKind::Layout
+            } else {
+                CorrectionKind::Spelling
+            },
+            original: request.q.clone(),
+            corrected: query.clone(),
+        });
+
+        let chosen =
+            |value: &Option<String>| value.clone().filter(|value| !value.trim().is_empty());
+        let (year, year_to) = match request.year {
+            Some(year) => (Some(year), request.year_to.filter(|to| *to > year)),
+            None => (understood.year, understood.year_to),
+        };
         let filters = Filters {
-            region: request
-                .region
-                .clone()
-                .filter(|value| !value.trim().is_empty()),
+            region: chosen(&request.region).or_else(|| understood.region.clone()),
+            municipality: chosen(&request.municipality).or_else(|| understood.municipality.clone()),
             year,
-            topic: request
-                .topic
-                .clone()
-                .filter(|value| !value.trim().is_empty()),
-            addressee: request
-                .addressee
-                .clone()
-                .filter(|value| !value.trim().is_empty()),
+            year_to,
+            topic: chosen(&request.topic).or_else(|| understood.topic.clone()),
+            addressee: chosen(&request.addressee),
+            topic_boost: understood.topic_boost.clone(),
             level: request.level,
         };
 
         let mut relaxed = false;
-        let mut text_query = self.text_query(&understood.text, true);
-        let mut full_query = self.with_filters(text_query.as_ref(), &filters, None);
+        let (mut text_query, synonyms) = self.text_query(&understood.text, pipeline);
+        let mut full_query = self.with_filters(text_query.as_deref(), &filters, None);
         let mut total = searcher.search(full_query.as_ref(), &Count)?;
-        if total == 0 && understood.text.split_whitespace().count() > 1 {
+        if full && total == 0 && understood.text.split_whitespace().count() > 1 {
             // No hit has every word: show hits with some of them, and say so.
             relaxed = true;
-            text_query = self.text_query(&understood.text, false);
-            full_query = self.with_filters(text_query.as_ref(), &filters, None);
+            text_query = self.any_word_query(&understood.text);
+            full_query = self.with_filters(text_query.as_deref(), &filters, None);
             total = searcher.search(full_query.as_ref(), &Count)?;
         }
 
@@ -140,31 +199,36 @@ impl Engine {
             hits.push(self.hit(&document, score, request.level, snippets.as_ref()));
         }
 
+        let text_query = text_query.as_deref();
         let facets = FacetCounts {
-            region: self.facet_values(
-                &searcher,
-                text_query.as_ref(),
-                &filters,
-                FacetField::Region,
-            )?,
-            year: self.facet_values(&searcher, text_query.as_ref(), &filters, FacetField::Year)?,
-            topic: self.facet_values(
-                &searcher,
-                text_query.as_ref(),
-                &filters,
-                FacetField::Topic,
-            )?,
+            region: self.facet_values(&searcher, text_query, &filters, FacetField::Region)?,
+            year: self.facet_values(&searcher, text_query, &filters, FacetField::Year)?,
+            topic: self.facet_values(&searcher, text_query, &filters, FacetField::Topic)?,
         };
 
+        let from_query = |taken: &Option<String>, given: &Option<String>| {
+            taken.clone().filter(|_| chosen(given).is_none())
+        };
         Ok(SearchResponse {
             query: UnderstoodQuery {
                 raw: request.q.clone(),
                 text: understood.text,
                 year_from_query: understood.year.filter(|_| request.year.is_none()),
+                year_to_from_query: understood.year_to.filter(|_| request.year.is_none()),
+                region_from_query: from_query(&understood.region, &request.region),
+                municipality_from_query: from_query(
+                    &understood.municipality,
+                    &request.municipality,
+                ),
                 region: filters.region,
                 year: filters.year,
+                year_to: filters.year_to,
+                municipality: filters.municipality,
                 topic: filters.topic,
+                topic_boost: filters.topic_boost,
                 addressee: filters.addressee,
+                synonyms,
+                correction,
                 level: request.level,
                 sort: request.sort,
                 relaxed,
@@ -176,6 +240,105 @@ impl Engine {
             hits,
             facets,
         })
+    }
+
+    /// How many words of a text the index knows (in any inflected form).
+    fn known_words(&self, searcher: &Searcher, text: &str) -> usize {
+        edusearch_russian::words(text)
+            .filter(|word| self.knows(searcher, word.text))
+            .count()
+    }
+
+    fn knows(&self, searcher: &Searcher, word: &str) -> bool {
+        let exact = Term::from_field_text(
+            self.schema.text_exact,
+            &edusearch_russian::normalize_word(word),
+        );
+        let stem = Term::from_field_text(self.schema.text, &edusearch_russian::stem_word(word));
+        [exact, stem]
+            .iter()
+            .any(|term| searcher.doc_freq(term).is_ok_and(|count| count > 0))
+    }
+
+    /// Misspelt words of the query with their correction («профариентация» →
+    /// «профориентация»): words the index does not know in any form. Their stems are compared
+    /// with the index's stems within an edit distance that grows with the length; among the
+    /// closest the most frequent wins, and the word keeps its own ending.
+    fn respell(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+    ) -> Result<Vec<(String, String)>, SearchError> {
+        struct Unknown {
+            word: String,
+            stem: String,
+            ending: String,
+            limit: usize,
+        }
+        let mut unknown: Vec<Unknown> = Vec::new();
+        for word in edusearch_russian::words(text) {
+            let normalized = edusearch_russian::normalize_word(word.text);
+            let limit = correct::max_distance(normalized.chars().count());
+            if limit == 0
+                || !normalized.chars().all(char::is_alphabetic)
+                || edusearch_russian::is_stop_word(&normalized)
+                || self.knows(searcher, word.text)
+            {
+                continue;
+            }
+            let stem = edusearch_russian::stem_word(word.text);
+            let ending = normalized
+                .strip_prefix(stem.as_str())
+                .unwrap_or_default()
+                .to_string();
+            unknown.push(Unknown {
+                word: word.text.to_string(),
+                stem,
+                ending,
+                limit,
+            });
+        }
+        if unknown.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut best: Vec<Option<(usize, u32, String)>> = vec![None; unknown.len()];
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.schema.text)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let doc_freq = stream.value().doc_freq;
+                for (index, word) in unknown.iter().enumerate() {
+                    let Some(distance) =
+                        correct::distance_within(&word.stem, candidate, word.limit)
+                    else {
+                        continue;
+                    };
+                    let better =
+                        best[index]
+                            .as_ref()
+                            .is_none_or(|(best_distance, best_freq, _)| {
+                                distance < *best_distance
+                                    || (distance == *best_distance && doc_freq > *best_freq)
+                            });
+                    if better {
+                        best[index] = Some((distance, doc_freq, candidate.to_string()));
+                    }
+                }
+            }
+        }
+        Ok(unknown
+            .into_iter()
+            .zip(best)
+            .filter_map(|(word, found)| {
+                found.map(|(_, _, stem)| (word.word, format!("{stem}{}", word.ending)))
+            })
+            .collect())
     }
 
     /// The resolution with this id.
@@ -236,15 +399,59 @@ impl Engine {
         ))
     }
 
-    /// The text part of a query, or `None` when there is no text (list everything).
-    fn text_query(&self, text: &str, conjunction: bool) -> Option<Box<dyn Query>> {
+    /// The text part of a query and the synonyms it was widened with; `None` when there is
+    /// no text (list everything).
+    ///
+    /// The full pipeline requires every word (in any weighted field, derived forms and
+    /// synonyms included); the baseline is plain Snowball BM25 over the item text with any
+    /// word matching, as general engines do by default.
+    fn text_query(
+        &self,
+        text: &str,
+        pipeline: Pipeline,
+    ) -> (Option<Box<dyn Query>>, Vec<SynonymUse>) {
         if !text.chars().any(char::is_alphanumeric) {
+            return (None, Vec::new());
+        }
+        if pipeline == Pipeline::Baseline {
+            return (
+                self.parse(&sanitize(text), &[edusearch_indexer::fields::TEXT], false),
+                Vec::new(),
+            );
+        }
+        let (expanded, expansions) =
+            Synonyms::builtin().expand(&with_compound_spellings(&sanitize(text)));
+        let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
+        let synonyms = expansions
+            .into_iter()
+            .map(|expansion| SynonymUse {
+                matched: expansion.matched,
+                alternatives: expansion.alternatives,
+            })
+            .collect();
+        (self.parse(&expanded, &fields, true), synonyms)
+    }
+
+    /// Any word of the text, in the weighted fields (for the relaxed retry).
+    fn any_word_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let (expanded, _) = Synonyms::builtin().expand(&with_compound_spellings(&sanitize(text)));
+        let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
+        self.parse(&expanded, &fields, false)
+    }
+
+    fn parse(
+        &self,
+        query: &str,
+        field_names: &[&str],
+        conjunction: bool,
+    ) -> Option<Box<dyn Query>> {
+        if !query.chars().any(char::is_alphanumeric) {
             return None;
         }
-        let schema = &self.index.schema();
-        let fields: Vec<Field> = FIELD_BOOSTS
+        let schema = self.index.schema();
+        let fields: Vec<Field> = field_names
             .iter()
-            .filter_map(|(name, _)| schema.get_field(name).ok())
+            .filter_map(|name| schema.get_field(name).ok())
             .collect();
         let mut parser = QueryParser::for_index(&self.index, fields);
         for (name, boost) in FIELD_BOOSTS {
@@ -256,17 +463,17 @@ impl Engine {
             parser.set_conjunction_by_default();
         }
         // Lenient: unbalanced quotes or stray operators never fail a search.
-        let (query, errors) = parser.parse_query_lenient(&sanitize(text));
+        let (parsed, errors) = parser.parse_query_lenient(query);
         if !errors.is_empty() {
-            tracing::debug!(?errors, text, "query parsed leniently");
+            tracing::debug!(?errors, query, "query parsed leniently");
         }
-        Some(query)
+        Some(parsed)
     }
 
     /// The text query (or all documents) with the filters; `except` leaves one facet out.
     fn with_filters(
         &self,
-        text_query: Option<&Box<dyn Query>>,
+        text_query: Option<&dyn Query>,
         filters: &Filters,
         except: Option<FacetField>,
     ) -> Box<dyn Query> {
@@ -290,8 +497,29 @@ impl Engine {
                 &region_facet(region.trim()),
             ));
         }
+        let mut range_filter: Option<Box<dyn Query>> = None;
         if let Some(year) = filters.year.filter(|_| except != Some(FacetField::Year)) {
-            filter_terms.push(Term::from_facet(self.schema.year, &year_facet(year)));
+            match filters.year_to {
+                Some(year_to) => {
+                    let bound = |year: i32| {
+                        Term::from_field_u64(
+                            self.schema.year_num,
+                            u64::try_from(year).unwrap_or_default(),
+                        )
+                    };
+                    range_filter = Some(Box::new(RangeQuery::new(
+                        Bound::Included(bound(year)),
+                        Bound::Included(bound(year_to)),
+                    )));
+                }
+                None => filter_terms.push(Term::from_facet(self.schema.year, &year_facet(year))),
+            }
+        }
+        if let Some(municipality) = &filters.municipality {
+            filter_terms.push(Term::from_field_text(
+                self.schema.place_key,
+                &place_key(municipality),
+            ));
         }
         if let Some(topic) = filters
             .topic
@@ -309,12 +537,24 @@ impl Engine {
                 &addressee_key(addressee),
             ));
         }
-        for term in filter_terms {
+        let mut filter_queries: Vec<Box<dyn Query>> = filter_terms
+            .into_iter()
+            .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+            .collect();
+        filter_queries.extend(range_filter);
+        for filter in filter_queries {
             // Filters narrow the hits without changing their scores.
-            let filter = TermQuery::new(term, IndexRecordOption::Basic);
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        if let Some(topic) = &filters.topic_boost
+            && text_query.is_some()
+        {
+            // Hits on the topic the query names rank higher; others stay.
+            let term = Term::from_facet(self.schema.topic, &topic_facet(topic));
+            let boost = TermQuery::new(term, IndexRecordOption::Basic);
             clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(boost), TOPIC_BOOST)),
             ));
         }
         Box::new(BooleanQuery::new(clauses))
@@ -429,7 +669,7 @@ impl Engine {
     fn facet_values(
         &self,
         searcher: &Searcher,
-        text_query: Option<&Box<dyn Query>>,
+        text_query: Option<&dyn Query>,
         filters: &Filters,
         facet: FacetField,
     ) -> Result<Vec<FacetValue>, SearchError> {
@@ -482,13 +722,26 @@ impl Engine {
     }
 }
 
+/// Which query pipeline runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Pipeline {
+    /// Everything edusearch knows: query understanding, field weights, all-words matching.
+    #[default]
+    Full,
+    /// Plain Snowball BM25 over the item text, any word matching: the yardstick.
+    Baseline,
+}
+
 /// The filters of a search.
 #[derive(Debug, Clone, Default)]
 struct Filters {
     region: Option<String>,
+    municipality: Option<String>,
     year: Option<i32>,
+    year_to: Option<i32>,
     topic: Option<String>,
     addressee: Option<String>,
+    topic_boost: Option<String>,
     level: Level,
 }
 
@@ -497,6 +750,30 @@ enum FacetField {
     Region,
     Year,
     Topic,
+}
+
+/// Writes each hyphenated compound of a sanitized query as `("a b" OR ab)`, so
+/// «естественно-научный», «естественно научный» and «естественнонаучный» meet.
+fn with_compound_spellings(query: &str) -> String {
+    query
+        .split(' ')
+        .map(|part| {
+            let pieces: Vec<&str> = part.split('\u{2011}').collect();
+            if pieces.len() == 2
+                && pieces
+                    .iter()
+                    .all(|piece| !piece.is_empty() && piece.chars().all(char::is_alphabetic))
+            {
+                format!(
+                    "(\"{} {}\" OR {}{})",
+                    pieces[0], pieces[1], pieces[0], pieces[1]
+                )
+            } else {
+                part.replace('\u{2011}', " ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Keeps letters, digits, quotes and the `-` exclusion; other syntax is not for end users.
@@ -528,7 +805,7 @@ fn sanitize(text: &str) -> String {
         out.push_str(cleaned);
     }
     // An odd number of quotes would leave a phrase open: drop the last one.
-    if out.matches('"').count() % 2 == 1
+    if !out.matches('"').count().is_multiple_of(2)
         && let Some(last) = out.rfind('"')
     {
         out.replace_range(last..last + 1, " ");
@@ -536,24 +813,44 @@ fn sanitize(text: &str) -> String {
     out
 }
 
+/// The text as HTML with the query's words in `<mark>`: the whole text when it fits in
+/// `max_chars`, else the best fragment with `…` where it is cut.
 fn highlight(snippets: Option<&SnippetGenerator>, text: &str, max_chars: usize) -> String {
-    if let Some(generator) = snippets {
-        let mut snippet = generator.snippet(text);
-        if !snippet.is_empty() {
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let fragment = snippet.fragment();
-            let mut html = snippet.to_html();
-            // Mark where the fragment cuts the text.
-            if !text.starts_with(fragment.trim_start()) {
-                html.insert(0, '…');
-            }
-            if !text.trim_end().ends_with(fragment.trim_end()) {
-                html.push('…');
-            }
-            return html;
-        }
+    let fits = text.chars().count() <= max_chars;
+    let Some(generator) = snippets else {
+        return escape_html(&truncate_chars(text, max_chars));
+    };
+    let snippet = generator.snippet(text);
+    if snippet.is_empty() {
+        return escape_html(&truncate_chars(text, max_chars));
     }
-    escape_html(&truncate_chars(text, max_chars))
+    let fragment = snippet.fragment_range();
+    let (start, end) = if fits {
+        (0, text.len())
+    } else {
+        (fragment.start, fragment.end)
+    };
+    let mut html = String::with_capacity(text.len() + 32);
+    if start > 0 {
+        html.push('…');
+    }
+    let mut cursor = start;
+    for range in snippet.highlighted() {
+        let (from, to) = (fragment.start + range.start, fragment.start + range.end);
+        if from < cursor || to > end {
+            continue;
+        }
+        html.push_str(&escape_html(&text[cursor..from]));
+        html.push_str("<mark>");
+        html.push_str(&escape_html(&text[from..to]));
+        html.push_str("</mark>");
+        cursor = to;
+    }
+    html.push_str(&escape_html(&text[cursor..end]));
+    if end < text.len() {
+        html.push('…');
+    }
+    html
 }
 
 fn truncate_chars(text: &str, max: usize) -> String {

@@ -5,16 +5,19 @@
 //! The CLI's `--json` output and the HTTP API return this same type.
 
 mod api;
+mod correct;
 mod engine;
 mod error;
 mod html;
+mod synonyms;
 mod understand;
 
 pub use api::{
-    FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse, Sort, Stats,
-    UnderstoodQuery, limits,
+    Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse,
+    Sort, Stats, SynonymUse, UnderstoodQuery, limits,
 };
-pub use engine::Engine;
+pub use engine::{Engine, Pipeline};
 pub use error::{ErrorKind, SearchError};
 pub use html::escape_html;
+pub use synonyms::{Expansion, Synonyms, SynonymsError};
 pub use understand::{Understood, understand};

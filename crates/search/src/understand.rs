@@ -1,6 +1,13 @@
-//! Query understanding: what in the query is a filter (a year) and what is text.
+//! Query understanding: which parts of a query are filters (years, places, `field:` syntax),
+//! which name a topic, and what text remains to be searched.
 
-/// Years a query word may name.
+use std::sync::LazyLock;
+
+use edusearch_resolution::places::Gazetteer;
+use edusearch_resolution::topics::Taxonomy;
+use regex::Regex;
+
+/// Years a query may name.
 const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// A query split into understood parts and the remaining text.
@@ -8,46 +15,198 @@ const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 pub struct Understood {
     /// The text to search for, understood parts removed.
     pub text: String,
-    /// A year named in the query («профориентация 2023», «2023 год»).
+    /// A year named in the query, or the first year of a range («2019–2022»).
     pub year: Option<i32>,
+    /// The last year of a range («2023-2024», «2023/24 учебный год», «2019–2022»).
+    pub year_to: Option<i32>,
+    /// A federal subject named in the query («в Красноярском крае», «Кубань», «ХМАО»).
+    pub region: Option<String>,
+    /// A municipality or town named in the query («Мегион», «Ирбейского района»).
+    pub municipality: Option<String>,
+    /// A topic given with `topic:` (a filter).
+    pub topic: Option<String>,
+    /// A topic the whole remaining text names («точка роста»): hits on it rank higher.
+    pub topic_boost: Option<String>,
 }
 
-/// Splits a query into a year (a four-digit word 1990–2100 outside quotes, with an optional
-/// «год»/«году»/«г.» after it) and the remaining text.
+static FIELD_SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(region|year|topic|регион|год|тема):\s*(?:"([^"]*)"|(\S+))"#)
+        .expect("field syntax pattern is valid")
+});
+
+static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[\s(])(?:с\s+)?(\d{4})\s*(?:[-–—/]|\s+по\s+|\s+до\s+)\s*(\d{4}|\d{2})(?:\s*(?:гг?\.?|годы|годов|годах))?(?:\s+(?:уч\.?|учебн\w*)\s*(?:год\w*|г\.?))?(?:$|[\s),.;])",
+    )
+    .expect("year range pattern is valid")
+});
+
+static SINGLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[\s(])(?:в\s+)?(\d{4})(?:\s*(?:год[ауе]?|г\.))?(?:\s+(?:учебн\w*\s+год\w*))?(?:$|[\s),.;])")
+        .expect("year pattern is valid")
+});
+
+/// Prepositions left dangling when a place is taken out of a query.
+const PLACE_PREPOSITIONS: &[&str] = &["в", "во", "из", "по", "для"];
+
+/// Understands a query.
 pub fn understand(query: &str) -> Understood {
-    let mut text_parts: Vec<&str> = Vec::new();
-    let mut year = None;
-    let mut in_quotes = false;
-    let mut skip_year_word = false;
-    for part in query.split_whitespace() {
-        let quotes = part.matches('"').count();
-        let word_in_quotes = in_quotes || part.starts_with('"');
-        if quotes % 2 == 1 {
-            in_quotes = !in_quotes;
-        }
-        if skip_year_word {
-            skip_year_word = false;
-            let lowered = part.to_lowercase();
-            if matches!(lowered.trim_end_matches('.'), "год" | "году" | "года" | "г") {
-                continue;
-            }
-        }
-        if !word_in_quotes
-            && year.is_none()
-            && part.len() == 4
-            && let Ok(number) = part.parse::<i32>()
-            && YEARS.contains(&number)
-        {
-            year = Some(number);
-            skip_year_word = true;
+    let mut understood = Understood::default();
+    let mut text = take_field_syntax(query, &mut understood);
+    text = take_years(&text, &mut understood);
+    text = take_place(&text, &mut understood);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !text.is_empty()
+        && let Some(topic) = Taxonomy::builtin().find(&text)
+    {
+        understood.topic_boost = Some(topic.name.clone());
+    }
+    understood.text = text;
+    understood
+}
+
+fn take_field_syntax(query: &str, understood: &mut Understood) -> String {
+    let mut rest = String::with_capacity(query.len());
+    let mut cursor = 0;
+    for captures in FIELD_SYNTAX.captures_iter(query) {
+        let whole = captures.get(0).expect("group 0 exists");
+        let value = captures
+            .get(2)
+            .or_else(|| captures.get(3))
+            .map_or("", |value| value.as_str())
+            .trim();
+        if value.is_empty() {
             continue;
         }
-        text_parts.push(part);
+        match captures[1].to_lowercase().as_str() {
+            "region" | "регион" => {
+                understood.region = Some(
+                    Gazetteer::builtin()
+                        .region(value)
+                        .map_or_else(|| value.to_string(), |region| region.name().to_string()),
+                );
+            }
+            "year" | "год" => {
+                let mut parts = value
+                    .split(['-', '–', '—', '/', '.'])
+                    .filter(|p| !p.is_empty());
+                let from = parts.next().and_then(|p| p.parse::<i32>().ok());
+                let to = parts.next().and_then(|p| p.parse::<i32>().ok());
+                match from.filter(|year| YEARS.contains(year)) {
+                    Some(from) => {
+                        understood.year = Some(from);
+                        understood.year_to = to
+                            .map(|to| expand_short_year(from, to))
+                            .filter(|to| *to > from);
+                    }
+                    None => continue,
+                }
+            }
+            _ => {
+                understood.topic = Some(
+                    Taxonomy::builtin()
+                        .find(value)
+                        .map_or_else(|| value.to_string(), |topic| topic.name.clone()),
+                );
+            }
+        }
+        rest.push_str(&query[cursor..whole.start()]);
+        rest.push(' ');
+        cursor = whole.end();
     }
-    Understood {
-        text: text_parts.join(" "),
-        year,
+    rest.push_str(&query[cursor..]);
+    rest
+}
+
+/// «2023/24» → 2024; «2019–2022» → 2022.
+fn expand_short_year(from: i32, to: i32) -> i32 {
+    if to < 100 { from / 100 * 100 + to } else { to }
+}
+
+fn outside_quotes(text: &str, position: usize) -> bool {
+    text[..position].matches('"').count().is_multiple_of(2)
+}
+
+fn take_years(text: &str, understood: &mut Understood) -> String {
+    if understood.year.is_some() {
+        return text.to_string();
     }
+    for captures in YEAR_RANGE.captures_iter(text) {
+        let whole = captures.get(0).expect("group 0 exists");
+        if !outside_quotes(text, whole.start()) {
+            continue;
+        }
+        let (Ok(from), Ok(to)) = (captures[1].parse::<i32>(), captures[2].parse::<i32>()) else {
+            continue;
+        };
+        let to = expand_short_year(from, to);
+        if YEARS.contains(&from) && YEARS.contains(&to) && from < to && to - from <= 30 {
+            understood.year = Some(from);
+            understood.year_to = Some(to);
+            return splice(text, whole.start(), whole.end());
+        }
+    }
+    for captures in SINGLE_YEAR.captures_iter(text) {
+        let whole = captures.get(0).expect("group 0 exists");
+        if !outside_quotes(text, whole.start()) {
+            continue;
+        }
+        if let Ok(year) = captures[1].parse::<i32>()
+            && YEARS.contains(&year)
+        {
+            understood.year = Some(year);
+            return splice(text, whole.start(), whole.end());
+        }
+    }
+    text.to_string()
+}
+
+fn splice(text: &str, start: usize, end: usize) -> String {
+    format!("{} {}", &text[..start], &text[end..])
+}
+
+fn take_place(text: &str, understood: &mut Understood) -> String {
+    let gazetteer = Gazetteer::builtin();
+    for mention in gazetteer.find_mentions_in_query(text) {
+        if !outside_quotes(text, mention.range.start) {
+            continue;
+        }
+        if mention.places.is_empty() {
+            let Some(region) = mention.region else {
+                continue;
+            };
+            if understood.region.is_none() {
+                understood.region = Some(region.name().to_string());
+            }
+        } else {
+            let mut regions: Vec<&str> =
+                mention.places.iter().map(|place| place.region()).collect();
+            regions.sort_unstable();
+            regions.dedup();
+            // A name shared by several subjects stays text unless the query names the subject.
+            let place = match (regions.as_slice(), &understood.region) {
+                ([_], _) => mention.places[0],
+                (_, Some(region)) => {
+                    match mention.places.iter().find(|place| place.region() == region) {
+                        Some(place) => place,
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            understood.municipality = Some(place.name().to_string());
+        }
+        let before = text[..mention.range.start].trim_end();
+        let start = match before.rsplit_once(char::is_whitespace) {
+            Some((_, last)) if PLACE_PREPOSITIONS.contains(&last.to_lowercase().as_str()) => {
+                before.len() - last.len()
+            }
+            None if PLACE_PREPOSITIONS.contains(&before.to_lowercase().as_str()) => 0,
+            _ => mention.range.start,
+        };
+        return splice(text, start, mention.range.end);
+    }
+    text.to_string()
 }
 
 #[cfg(test)]
@@ -56,15 +215,37 @@ mod tests {
 
     #[test]
     fn a_year_becomes_a_filter() {
-        assert_eq!(
-            understand("профориентация 2023"),
-            Understood {
-                text: "профориентация".into(),
-                year: Some(2023)
-            }
-        );
+        let understood = understand("профориентация 2023");
+        assert_eq!(understood.text, "профориентация");
+        assert_eq!(understood.year, Some(2023));
+        assert_eq!(understood.year_to, None);
         assert_eq!(understand("2023 год наставничество").text, "наставничество");
-        assert_eq!(understand("2023 год наставничество").year, Some(2023));
+        assert_eq!(
+            understand("наставничество в 2022 году").text,
+            "наставничество"
+        );
+    }
+
+    #[test]
+    fn year_ranges_and_school_years() {
+        for (query, from, to) in [
+            ("наставничество 2023-2024", 2023, 2024),
+            ("2023/24 учебный год воспитание", 2023, 2024),
+            ("воспитание 2019–2022", 2019, 2022),
+            ("с 2019 по 2021 год ОВЗ", 2019, 2021),
+        ] {
+            let understood = understand(query);
+            assert_eq!(
+                (understood.year, understood.year_to),
+                (Some(from), Some(to)),
+                "{query}"
+            );
+            assert!(
+                !understood.text.chars().any(|c| c.is_ascii_digit()),
+                "{query}: {}",
+                understood.text
+            );
+        }
     }
 
     #[test]
@@ -72,5 +253,58 @@ mod tests {
         assert_eq!(understand("школа 1234").year, None);
         assert_eq!(understand("\"в 2023\" году").year, None);
         assert_eq!(understand("СОШ №2").text, "СОШ №2");
+    }
+
+    #[test]
+    fn regions_in_any_form() {
+        for (query, region) in [
+            ("краснодарский край", "Краснодарский край"),
+            ("наставничество в Красноярском крае", "Красноярский край"),
+            ("Кубань профориентация", "Краснодарский край"),
+            ("ХМАО", "Ханты-Мансийский автономный округ — Югра"),
+        ] {
+            let understood = understand(query);
+            assert_eq!(understood.region.as_deref(), Some(region), "{query}");
+            assert!(
+                !understood.text.to_lowercase().contains("кра"),
+                "{query}: {}",
+                understood.text
+            );
+        }
+        assert_eq!(
+            understand("наставничество в Красноярском крае").text,
+            "наставничество"
+        );
+    }
+
+    #[test]
+    fn municipalities_in_any_form() {
+        assert_eq!(
+            understand("Мегион").municipality.as_deref(),
+            Some("г. Мегион")
+        );
+        assert_eq!(
+            understand("ирбейского района").municipality.as_deref(),
+            Some("Ирбейский район")
+        );
+    }
+
+    #[test]
+    fn field_syntax() {
+        let understood =
+            understand("наставник region:\"Красноярский край\" year:2022 topic:профориентация");
+        assert_eq!(understood.text, "наставник");
+        assert_eq!(understood.region.as_deref(), Some("Красноярский край"));
+        assert_eq!(understood.year, Some(2022));
+        assert_eq!(understood.topic.as_deref(), Some("профориентация"));
+    }
+
+    #[test]
+    fn a_topic_name_boosts() {
+        assert_eq!(
+            understand("точка роста").topic_boost.as_deref(),
+            Some("Точка роста")
+        );
+        assert_eq!(understand("курс").topic_boost, None);
     }
 }

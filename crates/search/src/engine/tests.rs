@@ -171,3 +171,180 @@ fn stats_count_both_levels() {
         .find(|v| v.value == "Краснодарский край");
     assert!(krasnodar.is_none() || krasnodar.unwrap().count == 3);
 }
+
+fn positions_of(response: &SearchResponse, municipality: &str) -> Vec<u32> {
+    response
+        .hits
+        .iter()
+        .filter(|hit| hit.municipality.as_deref() == Some(municipality))
+        .filter_map(|hit| hit.item_position)
+        .collect()
+}
+
+#[test]
+fn derived_words_find_each_other_below_inflected_forms() {
+    let response = search("профориентация 2023");
+    let armavir = positions_of(&response, "г. Армавир");
+    for position in [18, 19, 20, 23, 24] {
+        assert!(
+            armavir.contains(&position),
+            "item {position} missing: {armavir:?}"
+        );
+    }
+    let rank = |position| armavir.iter().position(|p| *p == position).unwrap();
+    assert!(rank(23) < rank(18) && rank(24) < rank(19), "{armavir:?}");
+
+    let derived = search("профориентационный");
+    assert!(
+        derived
+            .hits
+            .iter()
+            .any(|hit| hit.text.contains("профориентацию"))
+    );
+    let upbringing = search("воспитательный");
+    assert!(
+        upbringing
+            .hits
+            .iter()
+            .any(|hit| hit.text.contains("воспитанию") || hit.text.contains("воспитания"))
+    );
+}
+
+#[test]
+fn abbreviations_find_their_phrases_and_back() {
+    let short = search("ОВЗ");
+    assert!(
+        short
+            .hits
+            .iter()
+            .any(|hit| hit.text.contains("ограниченными возможностями здоровья"))
+    );
+    assert_eq!(
+        short.query.synonyms[0].alternatives,
+        ["ограниченные возможности здоровья"]
+    );
+    let highlighted = short
+        .hits
+        .iter()
+        .find(|hit| hit.text.contains("ограниченными"))
+        .unwrap();
+    assert!(
+        highlighted.highlight.contains("<mark>ограниченными</mark>"),
+        "{}",
+        highlighted.highlight
+    );
+
+    let long = search("федеральных государственных образовательных стандартов");
+    assert!(long.total >= 2);
+    let fgos = search("ФГОС");
+    assert!(fgos.hits.iter().any(|hit| {
+        hit.text
+            .contains("федеральных государственных образовательных стандартов")
+    }));
+}
+
+#[test]
+fn wrong_layout_and_typos_are_fixed_with_a_notice() {
+    for typed in ["ghjabjhbtynfwbz", "профариентация"] {
+        let response = search(typed);
+        let correction = response
+            .query
+            .correction
+            .as_ref()
+            .unwrap_or_else(|| panic!("{typed}"));
+        assert_eq!(correction.corrected, "профориентация", "{typed}");
+        assert!(response.total > 0, "{typed}");
+    }
+    let response = search("наставнечество");
+    assert_eq!(
+        response.query.correction.unwrap().corrected,
+        "наставничество"
+    );
+    let mut literal = SearchRequest::query("профариентация");
+    literal.literal = true;
+    let response = engine().search(&literal).unwrap();
+    assert!(response.query.correction.is_none());
+    assert_eq!(response.total, 0);
+}
+
+#[test]
+fn places_in_the_query_become_filters() {
+    let response = search("наставничество в Красноярском крае");
+    assert_eq!(
+        response.query.region_from_query.as_deref(),
+        Some("Красноярский край")
+    );
+    assert!(response.total > 0);
+    assert!(
+        response
+            .hits
+            .iter()
+            .all(|hit| hit.region.as_deref() == Some("Красноярский край"))
+    );
+    let megion = search("Мегион");
+    assert_eq!(megion.query.municipality.as_deref(), Some("г. Мегион"));
+    assert_eq!(megion.total, 13);
+    assert_eq!(search("Кубань").total, 4 + 6 + 33);
+}
+
+#[test]
+fn year_ranges_filter_by_range() {
+    let response = search("2022-2023");
+    assert_eq!(
+        (response.query.year, response.query.year_to),
+        (Some(2022), Some(2023))
+    );
+    assert_eq!(response.total, 6 + 14 + 33);
+}
+
+#[test]
+fn compound_spellings_meet() {
+    let joined = search("естественнонаучный");
+    let hyphenated = search("естественно-научный");
+    let spaced = search("естественно научный");
+    assert!(joined.total > 0 && hyphenated.total > 0 && spaced.total > 0);
+    assert!(
+        joined
+            .hits
+            .iter()
+            .any(|hit| hit.text.contains("естественно-научного"))
+    );
+    assert!(
+        hyphenated
+            .hits
+            .iter()
+            .any(|hit| hit.text.contains("естественнонаучной"))
+    );
+}
+
+#[test]
+fn exclusion_and_phrases() {
+    let all = search("профориентационных");
+    let excluded = search("профориентационных -экскурсии");
+    assert!(excluded.total < all.total);
+    assert!(
+        excluded
+            .hits
+            .iter()
+            .all(|hit| !hit.text.contains("экскурсии"))
+    );
+    let phrase = search("\"Разговоры о важном\"");
+    assert!(phrase.total >= 3);
+}
+
+#[test]
+fn baseline_is_plain_bm25() {
+    let baseline = engine()
+        .search_with(
+            &SearchRequest::query("профориентация 2023"),
+            Pipeline::Baseline,
+        )
+        .unwrap();
+    assert_eq!(baseline.query.year, None);
+    assert!(
+        baseline
+            .hits
+            .iter()
+            .any(|hit| hit.municipality.as_deref() != Some("г. Армавир"))
+    );
+}
