@@ -302,3 +302,18 @@ mod tests {
         assert!(Synonyms::from_toml("[[groups]]").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn expansion_never_panics_and_keeps_quotes_balanced(query in "(ОВЗ|овз|ВО|\"|-|ограниченными|возможностями|здоровья|[а-яА-Я]{1,8}| ){0,20}") {
+            let (expanded, _) = Synonyms::builtin().expand(&query);
+            prop_assert_eq!(expanded.matches('"').count() % 2, query.matches('"').count() % 2);
+        }
+    }
+}

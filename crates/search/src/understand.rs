@@ -308,3 +308,30 @@ mod tests {
         assert_eq!(understand("курс").topic_boost, None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_queries_never_panic(query in "\\PC{0,200}") {
+            let understood = understand(&query);
+            prop_assert!(understood.text.len() <= query.len() + 8);
+        }
+
+        #[test]
+        fn query_like_input_never_panics(
+            query in "(в |во |2023|2019|-|–|/|24|год|году|учебный|region:|year:|topic:|\"|краснодарском|крае|Мегион|ХМАО|Кубань|ОВЗ|г\\. |[а-я]{1,10}| ){0,20}"
+        ) {
+            let understood = understand(&query);
+            if let (Some(from), Some(to)) = (understood.year, understood.year_to) {
+                prop_assert!(from < to);
+            }
+        }
+    }
+}

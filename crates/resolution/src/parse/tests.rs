@@ -246,3 +246,35 @@ fn non_russian_and_empty_inputs_are_errors() {
         Err(ParseError::Binary)
     ));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = parse_resolution("fuzz.txt", &bytes);
+        }
+
+        #[test]
+        fn resolution_like_text_never_panics(
+            text in "(РЕЗОЛЮЦИЯ|Резолюция|рекомендуют:|предлагают:|Управлению образования:|[0-9]{1,3}[.)]|- |«|»|\n|\n\n| |г\\. Мегион|Ирбейского района|2023|31 августа 2023 года|11-12 сентября|от|№|[а-яА-ЯёЁ]{1,12}|[a-z]{1,5}|[.,;:!?|]){0,120}"
+        ) {
+            if let Ok(resolution) = parse_text("fuzz.txt", &text) {
+                for (index, item) in resolution.items.iter().enumerate() {
+                    prop_assert_eq!(item.position as usize, index + 1);
+                    prop_assert!(!item.text.trim().is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(text in "\\PC{0,500}") {
+            let _ = parse_text("fuzz.txt", &text);
+        }
+    }
+}

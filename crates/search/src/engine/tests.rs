@@ -348,3 +348,25 @@ fn baseline_is_plain_bm25() {
             .any(|hit| hit.municipality.as_deref() != Some("г. Армавир"))
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn any_query_is_answered(query in "\\PC{0,120}") {
+            let response = engine().search(&SearchRequest::query(query.clone()));
+            prop_assert!(response.is_ok(), "{:?}: {:?}", query, response.err());
+        }
+
+        #[test]
+        fn any_query_with_syntax_is_answered(query in "(\"|-|\\(|\\)|:|\\*|~|\\^|AND|OR|NOT|region:|year:|topic:|2023|ОВЗ|[а-яa-z]{1,8}| ){0,15}") {
+            let response = engine().search(&SearchRequest::query(query.clone()));
+            prop_assert!(response.is_ok(), "{:?}: {:?}", query, response.err());
+        }
+    }
+}
