@@ -1,1 +1,5 @@
-mod placeholder {}
+//! Integration tests, compiled into one binary (see `[[test]]` in Cargo.toml).
+
+mod browser;
+mod cli;
+mod http;

@@ -1,20 +1,33 @@
 //! Building an index from a corpus folder.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use edusearch_resolution::parse_resolution;
 use serde::Serialize;
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use sha2::{Digest, Sha256};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::layout::IndexRoot;
+use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::schema::IndexSchema;
 
 /// File extensions the indexer reads.
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt"];
+
+/// Whether a build reads everything or only what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BuildMode {
+    /// Read every file again and write a fresh index.
+    Full,
+    /// Start from the live index and read only new and changed files (the default; a full
+    /// build when there is no index yet, or it was built from another folder).
+    #[default]
+    Incremental,
+}
 
 /// Settings of a build.
 #[derive(Debug, Clone)]
@@ -25,6 +38,8 @@ pub struct BuildOptions {
     pub max_file_bytes: u64,
     /// Memory budget of the tantivy writer.
     pub writer_memory_bytes: usize,
+    /// Full or incremental.
+    pub mode: BuildMode,
 }
 
 impl BuildOptions {
@@ -34,6 +49,7 @@ impl BuildOptions {
             data_dir: data_dir.into(),
             max_file_bytes: 50 * 1024 * 1024,
             writer_memory_bytes: 100 * 1024 * 1024,
+            mode: BuildMode::Incremental,
         }
     }
 }
@@ -76,6 +92,12 @@ pub struct BuildReport {
     pub resolutions: usize,
     /// Recommendation items indexed.
     pub items: usize,
+    /// Files parsed in this build (new or changed).
+    pub changed: usize,
+    /// Files known from the previous build and not read again.
+    pub unchanged: usize,
+    /// Resolutions removed from the index (their files are gone or changed content).
+    pub removed: usize,
     /// Files not indexed, with the reason.
     pub skipped: Vec<FileProblem>,
     /// Files indexed with something to check.
@@ -128,8 +150,10 @@ pub fn collect_files(data_dir: &Path) -> Result<Vec<PathBuf>, IndexError> {
 
 /// Builds a new index generation from the corpus and makes it live when complete.
 ///
-/// A file that cannot be read or parsed is reported in the report and skipped; the served
-/// index is replaced only after the new one is fully committed.
+/// In [`BuildMode::Incremental`] the new generation starts as a hard-linked copy of the live
+/// one and only new, changed and removed files are worked on (the manifest of content hashes
+/// tells which); otherwise everything is read again. A file that cannot be read or parsed is
+/// reported and skipped; the served index is replaced only after the new one is committed.
 pub fn build_index(
     root: &IndexRoot,
     options: &BuildOptions,
@@ -139,8 +163,12 @@ pub fn build_index(
     let files = collect_files(&options.data_dir)?;
     let _lock = root.lock()?;
     root.remove_stale_generations();
+    let previous = match options.mode {
+        BuildMode::Full => None,
+        BuildMode::Incremental => previous_generation(root, &options.data_dir)?,
+    };
     let generation = root.new_generation()?;
-    let result = write_generation(&generation, &files, options, progress);
+    let result = write_generation(&generation, &files, options, previous.as_ref(), progress);
     let mut report = match result {
         Ok(report) => report,
         Err(error) => {
@@ -154,19 +182,96 @@ pub fn build_index(
     Ok(report)
 }
 
+/// The live generation and its manifest, when they were built from the same corpus folder.
+fn previous_generation(
+    root: &IndexRoot,
+    data_dir: &Path,
+) -> Result<Option<(PathBuf, Manifest)>, IndexError> {
+    let Some(current) = root.current()? else {
+        return Ok(None);
+    };
+    let Some(manifest) = Manifest::load(&current) else {
+        return Ok(None);
+    };
+    let same_corpus = fs::canonicalize(data_dir)
+        .ok()
+        .is_some_and(|dir| dir == Path::new(&manifest.data_dir));
+    Ok(same_corpus.then_some((current, manifest)))
+}
+
+/// Hard-links the files of an index generation into a new folder (segment files never change
+/// in place, and tantivy replaces its meta files by rename, so the copies stay independent).
+fn link_generation(from: &Path, to: &Path) -> Result<(), IndexError> {
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| IndexError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    for entry in fs::read_dir(from).map_err(io("failed to read", from))? {
+        let entry = entry.map_err(io("failed to read", from))?;
+        let name = entry.file_name();
+        let name_text = name.to_string_lossy();
+        if name_text.starts_with(".tantivy")
+            || name_text.ends_with(".lock")
+            || name_text == MANIFEST
+        {
+            continue;
+        }
+        let target = to.join(&name);
+        if fs::hard_link(entry.path(), &target).is_err() {
+            fs::copy(entry.path(), &target).map_err(io("failed to copy", &entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
 fn write_generation(
     generation: &Path,
     files: &[PathBuf],
     options: &BuildOptions,
+    previous: Option<&(PathBuf, Manifest)>,
     progress: &dyn BuildProgress,
 ) -> Result<BuildReport, IndexError> {
     let schema = IndexSchema::new();
-    let index = Index::create_in_dir(generation, schema.schema.clone())?;
+    let index = match previous {
+        Some((live, _)) => {
+            link_generation(live, generation)?;
+            Index::open_in_dir(generation).map_err(|error| IndexError::Unusable {
+                path: live.clone(),
+                reason: error.to_string(),
+            })?
+        }
+        None => Index::create_in_dir(generation, schema.schema.clone())?,
+    };
     edusearch_russian::register_analyzers(index.tokenizers());
     let mut writer: IndexWriter<TantivyDocument> = index.writer(options.writer_memory_bytes)?;
+    let empty = Manifest::default();
+    let old = previous.map_or(&empty, |(_, manifest)| manifest);
+    let old_by_hash: HashMap<&str, &FileEntry> = old
+        .files
+        .values()
+        .map(|entry| (entry.hash.as_str(), entry))
+        .collect();
+    let old_ids: HashSet<&str> = old
+        .files
+        .values()
+        .filter_map(|entry| entry.id.as_deref())
+        .collect();
+
     let mut report = BuildReport::default();
-    // Same content under two names is one resolution; the second name is reported.
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut manifest = Manifest {
+        data_dir: fs::canonicalize(&options.data_dir)
+            .unwrap_or_else(|_| options.data_dir.clone())
+            .to_string_lossy()
+            .into_owned(),
+        ..Manifest::default()
+    };
+    // Ids in the index after this build, and the file each was indexed from.
+    let mut indexed: HashMap<String, String> = HashMap::new();
+    let mut changed: Vec<(String, edusearch_resolution::Resolution)> = Vec::new();
     progress.start(files.len());
     for path in files {
         report.files_read += 1;
@@ -175,53 +280,122 @@ fn write_generation(
             .unwrap_or(path)
             .to_string_lossy()
             .into_owned();
-        let outcome = read_and_parse(path, &relative, options);
-        progress.file_done(path);
-        let resolution = match outcome {
-            Ok(resolution) => resolution,
-            Err(message) => {
-                tracing::warn!(file = %relative, %message, "skipped");
-                report.skipped.push(FileProblem {
-                    path: relative,
-                    message,
-                });
-                continue;
+        let stamp = FileStamp::of(path);
+        // Unchanged (same size and time, or same content under any name): reuse what is known.
+        let known = old
+            .files
+            .get(&relative)
+            .filter(|entry| stamp.is_some_and(|stamp| entry.stamp == stamp));
+        let (entry, parsed) = match known {
+            Some(entry) => (entry.clone(), None),
+            None => {
+                let bytes = read_checked(path, options);
+                let hash = bytes
+                    .as_ref()
+                    .map(|bytes| content_hash(bytes))
+                    .unwrap_or_default();
+                match old_by_hash.get(hash.as_str()).filter(|_| !hash.is_empty()) {
+                    Some(entry) => (
+                        FileEntry {
+                            stamp: stamp.unwrap_or_default(),
+                            ..(*entry).clone()
+                        },
+                        None,
+                    ),
+                    None => {
+                        let outcome = bytes.and_then(|bytes| {
+                            parse_resolution(&relative, &bytes).map_err(|error| error.to_string())
+                        });
+                        match outcome {
+                            Ok(resolution) => (
+                                FileEntry {
+                                    stamp: stamp.unwrap_or_default(),
+                                    hash,
+                                    id: Some(resolution.id.clone()),
+                                    items: resolution.items.len(),
+                                    problem: None,
+                                    warnings: resolution.warnings.clone(),
+                                },
+                                Some(resolution),
+                            ),
+                            Err(message) => (
+                                FileEntry {
+                                    stamp: stamp.unwrap_or_default(),
+                                    hash,
+                                    id: None,
+                                    items: 0,
+                                    problem: Some(message),
+                                    warnings: Vec::new(),
+                                },
+                                None,
+                            ),
+                        }
+                    }
+                }
             }
         };
-        if let Some(first) = seen.get(&resolution.id) {
+        progress.file_done(path);
+        if parsed.is_some() {
+            report.changed += 1;
+        } else if entry.problem.is_none() {
+            report.unchanged += 1;
+        }
+        if let Some(message) = &entry.problem {
+            tracing::warn!(file = %relative, %message, "skipped");
             report.skipped.push(FileProblem {
-                path: relative,
-                message: format!(
-                    "same resolution as {first} (id {}); indexed once",
-                    resolution.id
-                ),
+                path: relative.clone(),
+                message: message.clone(),
             });
+        }
+        if let Some(id) = &entry.id {
+            match indexed.get(id) {
+                Some(first) => {
+                    report.skipped.push(FileProblem {
+                        path: relative.clone(),
+                        message: format!("same resolution as {first} (id {id}); indexed once"),
+                    });
+                }
+                None => {
+                    indexed.insert(id.clone(), relative.clone());
+                    report.resolutions += 1;
+                    report.items += entry.items;
+                    for warning in &entry.warnings {
+                        report.warnings.push(FileProblem {
+                            path: relative.clone(),
+                            message: warning.clone(),
+                        });
+                    }
+                    if let Some(resolution) = parsed {
+                        changed.push((id.clone(), resolution));
+                    }
+                }
+            }
+        }
+        manifest.files.insert(relative, entry);
+    }
+    // Resolutions gone from the corpus leave the index; new ones enter it.
+    for id in old_ids.iter().filter(|id| !indexed.contains_key(**id)) {
+        writer.delete_term(Term::from_field_text(schema.resolution_id, id));
+        report.removed += 1;
+    }
+    for (id, resolution) in &changed {
+        if old_ids.contains(id.as_str()) {
+            // Same content as before under a new name: the documents are already there.
             continue;
         }
-        seen.insert(resolution.id.clone(), relative.clone());
-        for warning in &resolution.warnings {
-            report.warnings.push(FileProblem {
-                path: relative.clone(),
-                message: warning.clone(),
-            });
-        }
-        report.resolutions += 1;
-        report.items += resolution.items.len();
-        for document in schema.documents(&resolution) {
+        for document in schema.documents(resolution) {
             writer.add_document(document)?;
         }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    manifest.save(generation)?;
     progress.finish();
     Ok(report)
 }
 
-fn read_and_parse(
-    path: &Path,
-    relative: &str,
-    options: &BuildOptions,
-) -> Result<edusearch_resolution::Resolution, String> {
+/// Reads a file after checking its format and size; the error is the reason it is skipped.
+fn read_checked(path: &Path, options: &BuildOptions) -> Result<Vec<u8>, String> {
     let extension = path
         .extension()
         .and_then(|extension| extension.to_str())
@@ -252,8 +426,12 @@ fn read_and_parse(
             options.max_file_bytes / (1024 * 1024)
         ));
     }
-    let bytes = fs::read(path).map_err(|error| format!("cannot read file: {error}"))?;
-    parse_resolution(relative, &bytes).map_err(|error| error.to_string())
+    fs::read(path).map_err(|error| format!("cannot read file: {error}"))
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -308,5 +486,91 @@ mod tests {
         assert!(build_index(&root, &missing, &NoProgress).is_err());
         assert_eq!(root.current().unwrap().unwrap(), live);
         assert!(open_index(&root).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod incremental_tests {
+    use super::*;
+    use crate::open_index;
+
+    fn corpus_copy() -> tempfile::TempDir {
+        let data = tempfile::tempdir().unwrap();
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        for file in collect_files(&corpus).unwrap() {
+            fs::copy(&file, data.path().join(file.file_name().unwrap())).unwrap();
+        }
+        data
+    }
+
+    fn count_docs(root: &IndexRoot) -> u64 {
+        let (index, _) = open_index(root).unwrap();
+        index.reader().unwrap().searcher().num_docs()
+    }
+
+    #[test]
+    fn an_update_reads_only_what_changed() {
+        let data = corpus_copy();
+        let index_dir = tempfile::tempdir().unwrap();
+        let root = IndexRoot::new(index_dir.path());
+        let options = BuildOptions::new(data.path());
+        let first = build_index(&root, &options, &NoProgress).unwrap();
+        assert_eq!((first.changed, first.resolutions), (5, 5));
+
+        let again = build_index(&root, &options, &NoProgress).unwrap();
+        assert_eq!((again.changed, again.unchanged, again.removed), (0, 5, 0));
+        assert_eq!((again.resolutions, again.items), (5, 70));
+        assert_eq!(count_docs(&root), 75);
+
+        // One file removed, one added, one copied under a second name.
+        fs::remove_file(data.path().join("000_9f8d6dd59f86c0fe.txt")).unwrap();
+        fs::write(
+            data.path().join("new.txt"),
+            "Резолюция педсовета\n\nРекомендовано:\n1. Обеспечить участие педагогов в конкурсах.\n2. Продолжить работу.",
+        )
+        .unwrap();
+        fs::copy(
+            data.path().join("003_19532b6239aba2e0.txt"),
+            data.path().join("copy-of-003.txt"),
+        )
+        .unwrap();
+        let update = build_index(&root, &options, &NoProgress).unwrap();
+        assert_eq!(update.removed, 1);
+        assert_eq!(update.changed, 1, "the copy is known by its hash");
+        assert_eq!(update.resolutions, 5);
+        assert_eq!(update.items, 70 - 4 + 2);
+        assert!(
+            update
+                .skipped
+                .iter()
+                .any(|p| p.path == "copy-of-003.txt" && p.message.contains("indexed once"))
+        );
+        assert_eq!(count_docs(&root), 5 + 68);
+
+        let manifest = Manifest::load(&root.current().unwrap().unwrap()).unwrap();
+        let id = manifest
+            .id_of("003_19532b6239aba2e0.txt")
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            manifest.sources_of(&id),
+            ["003_19532b6239aba2e0.txt", "copy-of-003.txt"]
+        );
+    }
+
+    #[test]
+    fn a_full_build_matches_an_incremental_one() {
+        let data = corpus_copy();
+        let index_dir = tempfile::tempdir().unwrap();
+        let root = IndexRoot::new(index_dir.path());
+        let mut options = BuildOptions::new(data.path());
+        build_index(&root, &options, &NoProgress).unwrap();
+        fs::remove_file(data.path().join("004_51dad73ccb525009.txt")).unwrap();
+        build_index(&root, &options, &NoProgress).unwrap();
+        let incremental = count_docs(&root);
+        options.mode = BuildMode::Full;
+        let full = build_index(&root, &options, &NoProgress).unwrap();
+        assert_eq!(full.changed, 4);
+        assert_eq!(count_docs(&root), incremental);
     }
 }

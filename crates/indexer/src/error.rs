@@ -29,6 +29,14 @@ pub enum IndexError {
         /// What tantivy or the schema check said.
         reason: String,
     },
+    /// `remove` was given something that is neither an indexed id nor a corpus file.
+    #[error(
+        "no resolution id or corpus file {target:?}; ids are shown by `edusearch search`, paths are relative to the corpus folder"
+    )]
+    NotInCorpus {
+        /// What was asked for.
+        target: String,
+    },
     /// Another process holds the writer lock.
     #[error(
         "index is being updated by another process (pid {pid}); wait for it or remove {lock} if that process is gone"
@@ -63,6 +71,7 @@ impl IndexError {
                 | IndexError::NotBuilt { .. }
                 | IndexError::Unusable { .. }
                 | IndexError::Locked { .. }
+                | IndexError::NotInCorpus { .. }
         )
     }
 }

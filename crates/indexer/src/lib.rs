@@ -6,15 +6,20 @@
 //! a new generation beside the served one and switches by one atomic rename.
 
 mod build;
+mod corpus;
 mod error;
 mod layout;
+mod manifest;
 mod schema;
 
 pub use build::{
-    BuildOptions, BuildProgress, BuildReport, FileProblem, NoProgress, build_index, collect_files,
+    BuildMode, BuildOptions, BuildProgress, BuildReport, FileProblem, NoProgress, build_index,
+    collect_files,
 };
+pub use corpus::{ADDED_FOLDER, REMOVED_FOLDER, add_to_corpus, remove_from_corpus};
 pub use error::IndexError;
 pub use layout::{IndexRoot, open_index};
+pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 pub use schema::{
     DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, place_key,
     region_facet, resolution_from_doc, topic_facet, year_facet,

@@ -38,6 +38,10 @@ pub struct Resolution {
     pub items: Vec<Item>,
     /// Things the parser noticed and a user should know («no recommendation list found»).
     pub warnings: Vec<String>,
+    /// Every corpus file holding this resolution (the same text from several sources is one
+    /// resolution); filled in by the index, empty from the parser alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
 }
 
 /// One numbered (or bulleted) recommendation of a resolution.

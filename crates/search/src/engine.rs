@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use edusearch_indexer::{
-    DocKind, IndexRoot, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, open_index,
-    place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
+    DocKind, IndexRoot, IndexSchema, Manifest, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key,
+    open_index, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
 };
 use edusearch_resolution::Resolution;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -58,6 +58,7 @@ pub struct Engine {
     reader: IndexReader,
     schema: IndexSchema,
     generation: Option<PathBuf>,
+    manifest: Option<Manifest>,
 }
 
 impl Engine {
@@ -66,6 +67,7 @@ impl Engine {
         let generation = root.current()?;
         let (index, schema) = open_index(root)?;
         let mut engine = Self::from_index(index, schema)?;
+        engine.manifest = generation.as_deref().and_then(Manifest::load);
         engine.generation = generation;
         Ok(engine)
     }
@@ -81,6 +83,7 @@ impl Engine {
             reader,
             schema,
             generation: None,
+            manifest: None,
         })
     }
 
@@ -356,8 +359,12 @@ impl Engine {
             return Err(SearchError::NotFound(id.to_string()));
         };
         let document: TantivyDocument = searcher.doc(address)?;
-        resolution_from_doc(&self.schema, &document)
-            .ok_or_else(|| SearchError::NotFound(id.to_string()))
+        let mut resolution = resolution_from_doc(&self.schema, &document)
+            .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
+        if let Some(manifest) = &self.manifest {
+            resolution.sources = manifest.sources_of(id);
+        }
+        Ok(resolution)
     }
 
     /// Counts of resolutions and items, and resolutions by region, year and topic.

@@ -8,6 +8,7 @@ mod api;
 mod correct;
 mod engine;
 mod error;
+pub mod eval;
 mod html;
 mod synonyms;
 mod understand;

@@ -1,1 +1,154 @@
-//! placeholder
+//! HTTP query service and search page for edusearch.
+//!
+//! A thin axum edge over [`edusearch_search::Engine`]: a JSON API, a server-rendered search page
+//! in Russian that works without JavaScript, Prometheus metrics, and hot reload of the index when
+//! a rebuild switches the index root's `CURRENT` generation.
+//!
+//! # Endpoints
+//!
+//! | Route | Answer |
+//! | --- | --- |
+//! | `GET /` | search page; the URL carries the whole state (`q`, `region`, `year`, `topic`, `addressee`, `level`, `sort`, `page`) |
+//! | `GET /resolutions/{id}` | a resolution: metadata, items under addressee headings (`id="item-N"`), body; `?hl=` marks words |
+//! | `GET /resolutions/{id}/source` | the resolution's source file as plain text |
+//! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters as on the page plus `per_page` |
+//! | `GET /api/resolutions/{id}` | [`edusearch_resolution::Resolution`] as JSON |
+//! | `GET /api/facets?level=` | every facet value with its count |
+//! | `GET /api/health` | `{"status": "ok", "documents": N, "generation": "gen-…"}` |
+//! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
+//! | `GET /metrics` | Prometheus text format |
+//!
+//! # Errors
+//!
+//! Every API error has one shape, `{"error": {"code": "…", "message": "…"}}`, with a stable
+//! machine-readable `code` and a Russian `message` for people. Bad input is a 4xx, never a 500:
+//! `unknown_parameter`, `duplicate_parameter`, `invalid_year`, `invalid_level`, `invalid_sort`,
+//! `invalid_page`, `invalid_per_page`, and from the library `query_too_long`,
+//! `per_page_out_of_range`, `page_out_of_range`, `year_out_of_range`, `filter_too_long`;
+//! `not_found` (404), `method_not_allowed` (405), `body_too_large` (413), `timeout` and
+//! `index_unavailable` (503), `internal` (500, details only in the log).
+//!
+//! # Limits
+//!
+//! - query: at most [`limits::MAX_QUERY_CHARS`] characters (1000);
+//! - `per_page`: 1 to [`limits::MAX_PER_PAGE`] (100), default 20; `page` from 1, and no deeper
+//!   than result [`limits::MAX_RESULT_WINDOW`] (10 000);
+//! - filter values: at most [`limits::MAX_FILTER_CHARS`] characters;
+//! - every request: [`REQUEST_TIMEOUT`] (10 s); request bodies: [`BODY_LIMIT`] bytes (the API
+//!   only reads query strings);
+//! - searches run on the blocking pool, at most [`AppState::search_concurrency`] at once; the
+//!   rest wait their turn within the request timeout.
+//!
+//! # Hot reload
+//!
+//! [`serve`] checks the index root every [`RELOAD_INTERVAL`]; when `CURRENT` names another
+//! generation it opens a new engine and swaps it in. Requests already running keep the engine
+//! they started with.
+
+mod api;
+mod error;
+mod format;
+mod metrics;
+mod openapi;
+mod pages;
+mod params;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+pub use edusearch_search::limits;
+pub use error::ServerError;
+pub use openapi::openapi;
+pub use state::AppState;
+
+/// Longest time one request may take before it is answered with a `timeout` error.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 16 * 1024;
+/// How often [`serve`] checks whether the index was rebuilt.
+pub const RELOAD_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Where the server finds its index and corpus, and where it listens.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The index root (holds the generations and `CURRENT`).
+    pub index_root: PathBuf,
+    /// The corpus folder the index was built from (source files are served from it).
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    pub addr: SocketAddr,
+}
+
+/// The whole application: pages, API, metrics and the middleware, without a socket.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/search", get(api::search))
+        .route("/resolutions/{id}", get(api::resolution))
+        .route("/facets", get(api::facets))
+        .route("/health", get(api::health))
+        .route("/openapi.json", get(api::openapi_json));
+    Router::new()
+        .route("/", get(pages::search_page))
+        .route("/resolutions/{id}", get(pages::resolution_page))
+        .route("/resolutions/{id}/source", get(pages::resolution_source))
+        .route("/static/{file}", get(pages::static_file))
+        .route("/favicon.ico", get(pages::favicon))
+        .route("/metrics", get(metrics::metrics_handler))
+        .nest("/api", api)
+        .fallback(error::not_found_fallback)
+        .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        // Layers run bottom-up on the way in: metrics see every answer, timeouts included.
+        .layer(axum::middleware::from_fn(error::timeout_and_body_limit))
+        .layer(axum::middleware::from_fn(pages::security_headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(metrics::request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Opens the index, binds `config.addr` and serves until `shutdown` completes, reloading the
+/// index when it is rebuilt.
+pub async fn serve(
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let state = AppState::open(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(ServerError::Serve)?;
+    let reloader = state.spawn_reloader(RELOAD_INTERVAL);
+    tracing::info!(
+        addr = %local,
+        documents = state.engine().num_docs(),
+        generation = state.generation_name().as_deref().unwrap_or("-"),
+        "open http://{local}/"
+    );
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve);
+    reloader.abort();
+    tracing::info!("server stopped");
+    served
+}

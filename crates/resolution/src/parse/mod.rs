@@ -116,6 +116,7 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
         topics,
         items,
         warnings,
+        sources: Vec::new(),
     })
 }
 

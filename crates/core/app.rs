@@ -1,0 +1,446 @@
+//! Command-line interface: argument definitions and the commands.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use edusearch_indexer::{
+    BuildMode, BuildOptions, BuildProgress, BuildReport, IndexRoot, add_to_corpus, build_index,
+    remove_from_corpus,
+};
+use edusearch_search::{Engine, ErrorKind, Level, SearchError, SearchRequest, Sort};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::output;
+
+/// Full-text search over Russian education resolutions.
+#[derive(Debug, Parser)]
+#[command(name = "edusearch", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// More log output (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Update the index from the corpus folder (only what changed; --full for everything).
+    Index(IndexArgs),
+    /// Add files to the corpus (copied into its added/ folder if outside it) and index them.
+    Add(AddArgs),
+    /// Take a resolution (by id) or a file (by path) out of the corpus and the index; the files
+    /// are kept in the corpus's hidden .removed/ folder.
+    Remove(RemoveArgs),
+    /// Search the index and print ranked recommendations or resolutions.
+    Search(SearchArgs),
+    /// Show what the parser extracts from one file, without indexing it.
+    Inspect(InspectArgs),
+    /// Show counts by region, year and topic.
+    Stats(StatsArgs),
+    /// Build the index if missing, then serve the search page and the JSON API.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+struct IndexLocation {
+    /// Index folder (generations and the CURRENT pointer live here).
+    #[arg(
+        long = "index",
+        env = "EDUSEARCH_INDEX",
+        default_value = "index-data/index"
+    )]
+    index: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+struct DataLocation {
+    /// Corpus folder with resolution files (read recursively).
+    #[arg(
+        long = "data",
+        env = "EDUSEARCH_DATA",
+        default_value = "index-data/resolutions"
+    )]
+    data: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    #[command(flatten)]
+    data: DataLocation,
+    #[command(flatten)]
+    index: IndexLocation,
+    /// Read every file again instead of only new and changed ones.
+    #[arg(long)]
+    full: bool,
+    /// Print the build report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct AddArgs {
+    /// Resolution files to add.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    data: DataLocation,
+    #[command(flatten)]
+    index: IndexLocation,
+}
+
+#[derive(Debug, Args)]
+struct RemoveArgs {
+    /// A resolution id (as shown by `search`) or a file path (relative to the corpus or not).
+    target: String,
+    #[command(flatten)]
+    data: DataLocation,
+    #[command(flatten)]
+    index: IndexLocation,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Items,
+    Resolutions,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Date,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// The query, e.g. "профориентация 2023" (a year in it becomes the year filter).
+    query: Vec<String>,
+    /// Only this region (субъект РФ), e.g. "Краснодарский край".
+    #[arg(long)]
+    region: Option<String>,
+    /// Only this year (the first of a range with --year-to).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Last year of a year range.
+    #[arg(long, requires = "year")]
+    year_to: Option<i32>,
+    /// Only this municipality or town, e.g. "г. Мегион".
+    #[arg(long)]
+    municipality: Option<String>,
+    /// Only this topic, e.g. "профориентация".
+    #[arg(long)]
+    topic: Option<String>,
+    /// Only items under this addressee heading.
+    #[arg(long)]
+    addressee: Option<String>,
+    /// Search recommendation items or whole resolutions.
+    #[arg(long, value_enum, default_value = "items")]
+    level: LevelArg,
+    /// Order of results.
+    #[arg(long, value_enum, default_value = "relevance")]
+    sort: SortArg,
+    /// Results per page (1–100).
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1)]
+    page: usize,
+    /// Search the words as typed: no keyboard-layout or spelling correction.
+    #[arg(long)]
+    literal: bool,
+    /// Print the same JSON object the HTTP API returns.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    index: IndexLocation,
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    /// The resolution file.
+    file: PathBuf,
+    /// Print the parsed record as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    #[command(flatten)]
+    index: IndexLocation,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    index: IndexLocation,
+    #[command(flatten)]
+    data: DataLocation,
+    /// Address to listen on.
+    #[arg(long, env = "EDUSEARCH_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides the level chosen with `-v`.
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn,edusearch=info,edusearch_server=info",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Exit code for an error: 2 for bad input or missing index, 1 for the rest.
+pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
+    let user_error = error.chain().any(|cause| {
+        cause.downcast_ref::<SearchError>().is_some_and(|error| {
+            matches!(
+                error.kind(),
+                ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Unavailable
+            )
+        }) || cause
+            .downcast_ref::<edusearch_indexer::IndexError>()
+            .is_some_and(edusearch_indexer::IndexError::is_user_error)
+            || cause
+                .downcast_ref::<edusearch_resolution::ParseError>()
+                .is_some()
+    });
+    if user_error {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs the chosen command.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Index(args) => index(args),
+        Command::Add(args) => add(args),
+        Command::Remove(args) => remove(args),
+        Command::Search(args) => search(args),
+        Command::Inspect(args) => inspect(args),
+        Command::Stats(args) => stats(args),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn index(args: IndexArgs) -> Result<ExitCode> {
+    let root = IndexRoot::new(&args.index.index);
+    let mode = if args.full {
+        BuildMode::Full
+    } else {
+        BuildMode::Incremental
+    };
+    let report = build(&root, &args.data.data, mode)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        output::build_summary(&mut out, &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the index with a progress bar on a terminal.
+fn build(root: &IndexRoot, data: &Path, mode: BuildMode) -> Result<BuildReport> {
+    let progress = BarProgress::new();
+    let options = BuildOptions {
+        mode,
+        ..BuildOptions::new(data)
+    };
+    let report = build_index(root, &options, &progress)
+        .with_context(|| format!("failed to build the index from {}", data.display()))?;
+    Ok(report)
+}
+
+fn add(args: AddArgs) -> Result<ExitCode> {
+    let placed = add_to_corpus(&args.data.data, &args.paths).with_context(|| {
+        format!(
+            "failed to add files to the corpus {}",
+            args.data.data.display()
+        )
+    })?;
+    let mut out = std::io::stdout().lock();
+    for path in &placed {
+        writeln!(out, "in the corpus: {}", path.display())?;
+    }
+    let report = build(
+        &IndexRoot::new(&args.index.index),
+        &args.data.data,
+        BuildMode::Incremental,
+    )?;
+    output::build_summary(&mut out, &report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(args: RemoveArgs) -> Result<ExitCode> {
+    let root = IndexRoot::new(&args.index.index);
+    let moved = remove_from_corpus(&root, &args.data.data, &args.target)
+        .with_context(|| format!("failed to remove {}", args.target))?;
+    let mut out = std::io::stdout().lock();
+    for path in &moved {
+        writeln!(
+            out,
+            "moved out of the corpus: {path} (kept in {})",
+            edusearch_indexer::REMOVED_FOLDER
+        )?;
+    }
+    let report = build(&root, &args.data.data, BuildMode::Incremental)?;
+    output::build_summary(&mut out, &report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_engine(location: &IndexLocation) -> Result<Engine> {
+    Engine::open(&IndexRoot::new(&location.index))
+        .with_context(|| format!("failed to open the index at {}", location.index.display()))
+}
+
+fn search(args: SearchArgs) -> Result<ExitCode> {
+    let engine = open_engine(&args.index)?;
+    let request = SearchRequest {
+        q: args.query.join(" "),
+        region: args.region,
+        year: args.year,
+        year_to: args.year_to,
+        municipality: args.municipality,
+        topic: args.topic,
+        addressee: args.addressee,
+        level: match args.level {
+            LevelArg::Items => Level::Items,
+            LevelArg::Resolutions => Level::Resolutions,
+        },
+        page: args.page,
+        per_page: args.limit,
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        },
+        literal: args.literal,
+    };
+    let response = engine.search(&request)?;
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &response)?;
+        writeln!(out)?;
+    } else {
+        output::search_results(&mut out, &response, color)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect(args: InspectArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("failed to read {}", args.file.display()))?;
+    let source = args.file.to_string_lossy();
+    let resolution = edusearch_resolution::parse_resolution(&source, &bytes)
+        .with_context(|| format!("cannot parse {}", args.file.display()))?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &resolution)?;
+        writeln!(out)?;
+    } else {
+        output::resolution(&mut out, &resolution)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(args: StatsArgs) -> Result<ExitCode> {
+    let engine = open_engine(&args.index)?;
+    let stats = engine.stats()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        output::stats(&mut out, &stats)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let root = IndexRoot::new(&args.index.index);
+    if !root.exists() {
+        eprintln!(
+            "no index at {}; building it from {}",
+            args.index.index.display(),
+            args.data.data.display()
+        );
+        let report = build(&root, &args.data.data, BuildMode::Full)?;
+        output::build_summary(&mut std::io::stderr().lock(), &report)?;
+    }
+    let config = edusearch_server::ServerConfig {
+        index_root: args.index.index,
+        data_dir: args.data.data,
+        addr: args.addr,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")?;
+    runtime.block_on(async move {
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        };
+        edusearch_server::serve(config, shutdown).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr when it is a terminal, nothing otherwise.
+struct BarProgress {
+    bar: ProgressBar,
+}
+
+impl BarProgress {
+    fn new() -> Self {
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::new(0)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} files {wide_msg}")
+                .expect("progress template is valid")
+                .progress_chars("=> "),
+        );
+        Self { bar }
+    }
+}
+
+impl BuildProgress for BarProgress {
+    fn start(&self, total: usize) {
+        self.bar.set_length(total as u64);
+        self.bar.enable_steady_tick(Duration::from_millis(120));
+    }
+
+    fn file_done(&self, path: &Path) {
+        self.bar.inc(1);
+        if let Some(name) = path.file_name() {
+            self.bar.set_message(name.to_string_lossy().into_owned());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,1079 @@
+//! The server-rendered pages (askama templates in `web/templates`) and the static assets.
+
+use std::path::Path as FsPath;
+use std::sync::LazyLock;
+
+use askama::Template;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use edusearch_resolution::{EventKind, Resolution};
+use edusearch_search::{FacetValue, Hit, Level, SearchResponse, Sort, Stats};
+
+use crate::AppState;
+use crate::api::fetch_resolution;
+use crate::error::ApiError;
+use crate::format::{
+    capitalize, count_of, group_digits, mark_stems, mark_words, paragraphs, plural, russian_date,
+};
+use crate::params::{PageState, Pairs, encode_component};
+
+/// Hits per page on the search page.
+const PAGE_SIZE: usize = 10;
+/// Facet values shown before «Ещё».
+const FACET_VISIBLE: usize = 8;
+/// Example queries offered on the start page and when nothing is found.
+const EXAMPLES: &[&str] = &[
+    "профориентация 2023",
+    "наставничество",
+    "Точка роста",
+    "ОВЗ",
+];
+/// Largest source file served as text.
+const MAX_SOURCE_BYTES: u64 = 5 * 1024 * 1024;
+
+const STYLE_CSS: &str = include_str!("../../../web/static/style.css");
+const APP_JS: &str = include_str!("../../../web/static/app.js");
+const FAVICON_SVG: &str = include_str!("../../../web/static/favicon.svg");
+
+/// Versioned asset URLs: the content hash changes the URL, so assets can be cached for good.
+struct Assets {
+    css: String,
+    js: String,
+}
+
+static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
+    css: format!("/static/style.css?v={:08x}", fnv1a(STYLE_CSS.as_bytes())),
+    js: format!("/static/app.js?v={:08x}", fnv1a(APP_JS.as_bytes())),
+});
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// A link with a label.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Text of the link.
+    pub label: String,
+    /// Target URL.
+    pub href: String,
+}
+
+/// One tab of a switch («Рекомендации | Резолюции»).
+#[derive(Debug, Clone)]
+pub struct Tab {
+    /// Text of the tab.
+    pub label: &'static str,
+    /// Target URL.
+    pub href: String,
+    /// Whether this is the state shown.
+    pub current: bool,
+}
+
+/// A filter in force, with the link that removes it.
+#[derive(Debug, Clone)]
+pub struct Chip {
+    /// What is filtered («Регион»).
+    pub kind: &'static str,
+    /// The value.
+    pub value: String,
+    /// A hint after the value («из запроса»).
+    pub note: Option<&'static str>,
+    /// The same search without this filter.
+    pub remove_href: String,
+}
+
+/// One result card.
+#[derive(Debug, Clone)]
+pub struct HitView {
+    /// Link to the resolution (at the item).
+    pub href: String,
+    /// «п. 18».
+    pub item_label: Option<String>,
+    /// Addressee heading of the item, a link filtering by it.
+    pub addressee: Option<Link>,
+    /// Highlighted text: safe HTML from the engine.
+    pub highlight: String,
+    /// Title of the resolution.
+    pub title: String,
+    /// Kind of event («Конференция»).
+    pub event_kind: Option<String>,
+    /// «31 августа 2023».
+    pub date: Option<String>,
+    /// «г. Армавир, Краснодарский край».
+    pub place: Option<String>,
+    /// Topics, each a link adding the topic filter.
+    pub topics: Vec<Link>,
+}
+
+/// One facet value as a link.
+#[derive(Debug, Clone)]
+pub struct FacetLink {
+    /// The value.
+    pub label: String,
+    /// Count of hits.
+    pub count: String,
+    /// Link applying this value.
+    pub href: String,
+    /// Whether it is the filter in force.
+    pub selected: bool,
+    /// Link removing it (when selected).
+    pub remove_href: String,
+}
+
+/// A facet block of the sidebar.
+#[derive(Debug, Clone)]
+pub struct FacetGroup {
+    /// Anchor id.
+    pub id: &'static str,
+    /// Heading («Регион»).
+    pub title: &'static str,
+    /// Values shown at once.
+    pub visible: Vec<FacetLink>,
+    /// Values behind «Ещё».
+    pub more: Vec<FacetLink>,
+}
+
+/// One entry of the pagination.
+#[derive(Debug, Clone)]
+pub struct PageLink {
+    /// Page number, or `None` for a gap («…»).
+    pub number: Option<usize>,
+    /// Target URL.
+    pub href: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+/// The pagination bar.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// «← Назад».
+    pub prev: Option<String>,
+    /// «Далее →».
+    pub next: Option<String>,
+    /// Page numbers with gaps.
+    pub pages: Vec<PageLink>,
+}
+
+/// The results part of the search page.
+#[derive(Debug, Clone)]
+pub struct ResultsView {
+    /// «Найдено 12 рекомендаций».
+    pub summary: String,
+    /// «показаны 1–10».
+    pub range: Option<String>,
+    /// Filters in force.
+    pub chips: Vec<Chip>,
+    /// The search without any filter (when there are filters).
+    pub clear_href: Option<String>,
+    /// Items / resolutions.
+    pub level_tabs: Vec<Tab>,
+    /// Relevance / date (empty when there is no text to rank by).
+    pub sort_tabs: Vec<Tab>,
+    /// Whether only some of the words matched.
+    pub relaxed: bool,
+    /// The hits.
+    pub hits: Vec<HitView>,
+    /// Sidebar facets.
+    pub facets: Vec<FacetGroup>,
+    /// Pagination, when more than one page.
+    pub pagination: Option<Pagination>,
+    /// Suggestions when nothing is found.
+    pub empty: Option<NoResults>,
+}
+
+/// What to try when nothing was found.
+#[derive(Debug, Clone)]
+pub struct NoResults {
+    /// Links removing each filter.
+    pub remove_filters: Vec<Link>,
+    /// Whether to suggest fewer words.
+    pub fewer_words: bool,
+    /// Example searches.
+    pub examples: Vec<Link>,
+}
+
+/// The start page's introduction.
+#[derive(Debug, Clone)]
+pub struct Intro {
+    /// «5 резолюций, 70 рекомендаций, 4 региона».
+    pub counts: String,
+    /// Example searches.
+    pub examples: Vec<Link>,
+}
+
+/// `GET /`.
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    css: &'static str,
+    js: &'static str,
+    page_title: String,
+    q: String,
+    hidden: Vec<(&'static str, String)>,
+    show_hint: bool,
+    error: Option<String>,
+    intro: Option<Intro>,
+    results: Option<ResultsView>,
+}
+
+/// A numbered item of a resolution page.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    /// 1-based position (`id="item-N"`).
+    pub position: u32,
+    /// Number as printed.
+    pub number: String,
+    /// Text as safe HTML (words of `?hl=` marked).
+    pub html: String,
+}
+
+/// Items under one addressee heading.
+#[derive(Debug, Clone)]
+pub struct ItemGroup {
+    /// The addressee heading.
+    pub heading: Option<String>,
+    /// The items, in order.
+    pub items: Vec<ItemView>,
+}
+
+/// A metadata row of a resolution page.
+#[derive(Debug, Clone)]
+pub struct MetaRow {
+    /// Label («Дата»).
+    pub label: &'static str,
+    /// Value.
+    pub value: String,
+    /// Optional link of the value.
+    pub href: Option<String>,
+}
+
+/// `GET /resolutions/{id}`.
+#[derive(Template)]
+#[template(path = "resolution.html")]
+struct ResolutionPage {
+    css: &'static str,
+    js: &'static str,
+    title: String,
+    back_href: String,
+    hl: String,
+    meta: Vec<MetaRow>,
+    topics: Vec<Link>,
+    groups: Vec<ItemGroup>,
+    item_count: String,
+    body: Vec<String>,
+    source_href: String,
+}
+
+/// An error or «not found» page.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    css: &'static str,
+    js: &'static str,
+    heading: String,
+    message: String,
+}
+
+fn html_response(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "failed to render a page");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><html lang=\"ru\"><title>Ошибка</title><p>Внутренняя ошибка сервера</p></html>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The HTML page of an error.
+pub fn error_page(error: ApiError) -> Response {
+    let heading = match error.status {
+        StatusCode::NOT_FOUND => "Страница не найдена",
+        status if status.is_client_error() => "Неверный запрос",
+        _ => "Сервис временно недоступен",
+    };
+    html_response(
+        error.status,
+        &ErrorPage {
+            css: &ASSETS.css,
+            js: &ASSETS.js,
+            heading: heading.to_string(),
+            message: error.message.into_owned(),
+        },
+    )
+}
+
+/// The HTML «not found» page.
+pub fn not_found_page() -> Response {
+    error_page(ApiError::not_found(
+        "Такой страницы нет. Начните с поиска на главной странице",
+    ))
+}
+
+/// `GET /`: the search page; the URL carries the whole state.
+pub async fn search_page(
+    State(state): State<AppState>,
+    pairs: Result<Pairs, ApiError>,
+) -> Response {
+    let typed = PageState {
+        q: pairs
+            .as_ref()
+            .ok()
+            .and_then(|pairs| pairs.get("q"))
+            .unwrap_or_default()
+            .to_string(),
+        ..PageState::default()
+    };
+    let parsed = pairs.and_then(|Pairs(pairs)| {
+        // The page has a fixed page size; `per_page` belongs to the API.
+        let pairs = Pairs(
+            pairs
+                .into_iter()
+                .filter(|(name, _)| name != "per_page")
+                .collect(),
+        );
+        let mut request = pairs.search_request()?;
+        request.per_page = PAGE_SIZE;
+        request.validate()?;
+        Ok(request)
+    });
+    let request = match parsed {
+        Ok(request) => request,
+        Err(error) => return form_with_error(typed, error),
+    };
+    let page_state = PageState::of(&request);
+    tracing::info!(q = %request.q, page = request.page, "search page");
+    let start_page = request.q.trim().is_empty() && !page_state.has_filters();
+    let run = request.clone();
+    let outcome = state
+        .run_blocking(move |engine| {
+            let response = engine.search(&run)?;
+            let stats = if start_page {
+                Some(engine.stats()?)
+            } else {
+                None
+            };
+            Ok((response, stats))
+        })
+        .await;
+    let (response, stats) = match outcome {
+        Ok(found) => found,
+        Err(error) if error.status.is_client_error() => {
+            return form_with_error(page_state, error);
+        }
+        Err(error) => return error_page(error),
+    };
+    let results = results_view(&page_state, &response);
+    let intro = stats.map(|stats| intro(&stats));
+    let page_title = if request.q.trim().is_empty() {
+        "Поиск по резолюциям — edusearch".to_string()
+    } else {
+        format!("{} — поиск по резолюциям", request.q.trim())
+    };
+    html_response(
+        StatusCode::OK,
+        &SearchPage {
+            css: &ASSETS.css,
+            js: &ASSETS.js,
+            page_title,
+            q: request.q.clone(),
+            hidden: hidden_inputs(&page_state),
+            show_hint: intro.is_some(),
+            error: None,
+            intro,
+            results: Some(results),
+        },
+    )
+}
+
+fn form_with_error(page_state: PageState, error: ApiError) -> Response {
+    let status = error.status;
+    html_response(
+        status,
+        &SearchPage {
+            css: &ASSETS.css,
+            js: &ASSETS.js,
+            page_title: "Неверный запрос — поиск по резолюциям".to_string(),
+            q: page_state.q.clone(),
+            hidden: hidden_inputs(&page_state),
+            show_hint: true,
+            error: Some(error.message.into_owned()),
+            intro: None,
+            results: None,
+        },
+    )
+}
+
+/// Filters kept when a new query is typed.
+fn hidden_inputs(state: &PageState) -> Vec<(&'static str, String)> {
+    let mut hidden = Vec::new();
+    if let Some(region) = &state.region {
+        hidden.push(("region", region.clone()));
+    }
+    if let Some(year) = state.year {
+        hidden.push(("year", year.to_string()));
+    }
+    if let Some(topic) = &state.topic {
+        hidden.push(("topic", topic.clone()));
+    }
+    if let Some(addressee) = &state.addressee {
+        hidden.push(("addressee", addressee.clone()));
+    }
+    if state.level == Level::Resolutions {
+        hidden.push(("level", "resolutions".to_string()));
+    }
+    if state.sort == Sort::Date {
+        hidden.push(("sort", "date".to_string()));
+    }
+    hidden
+}
+
+fn intro(stats: &Stats) -> Intro {
+    Intro {
+        counts: format!(
+            "{}, {} из {}",
+            count_of(stats.resolutions, "резолюция", "резолюции", "резолюций"),
+            count_of(stats.items, "рекомендация", "рекомендации", "рекомендаций"),
+            count_of(
+                stats.facets.region.len() as u64,
+                "региона",
+                "регионов",
+                "регионов"
+            ),
+        ),
+        examples: example_links(),
+    }
+}
+
+fn example_links() -> Vec<Link> {
+    EXAMPLES
+        .iter()
+        .map(|example| Link {
+            label: (*example).to_string(),
+            href: PageState {
+                q: (*example).to_string(),
+                ..PageState::default()
+            }
+            .href(),
+        })
+        .collect()
+}
+
+fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
+    let understood = &response.query;
+    // A year understood from the query is removed by dropping it from the query text.
+    let without_query_year = if understood.year_from_query.is_some() {
+        state.with(|next| next.q = understood.text.clone())
+    } else {
+        state.clone()
+    };
+    let remove_year = without_query_year.with(|next| next.year = None).href();
+
+    let mut chips = Vec::new();
+    if let Some(region) = &understood.region {
+        chips.push(Chip {
+            kind: "Регион",
+            value: region.clone(),
+            note: None,
+            remove_href: state.with(|next| next.region = None).href(),
+        });
+    }
+    if let Some(year) = understood.year {
+        chips.push(Chip {
+            kind: "Год",
+            value: year.to_string(),
+            note: understood.year_from_query.map(|_| "из запроса"),
+            remove_href: remove_year.clone(),
+        });
+    }
+    if let Some(topic) = &understood.topic {
+        chips.push(Chip {
+            kind: "Тема",
+            value: topic.clone(),
+            note: None,
+            remove_href: state.with(|next| next.topic = None).href(),
+        });
+    }
+    if let Some(addressee) = &understood.addressee {
+        chips.push(Chip {
+            kind: "Адресат",
+            value: addressee.clone(),
+            note: None,
+            remove_href: state.with(|next| next.addressee = None).href(),
+        });
+    }
+    let clear_href = (chips.len() > 1).then(|| {
+        PageState {
+            q: without_query_year.q.clone(),
+            level: state.level,
+            sort: state.sort,
+            ..PageState::default()
+        }
+        .href()
+    });
+
+    let (one, few, many) = match state.level {
+        Level::Items => ("рекомендация", "рекомендации", "рекомендаций"),
+        Level::Resolutions => ("резолюция", "резолюции", "резолюций"),
+    };
+    let total = response.total as u64;
+    let verb = if plural(total, "one", "few", "many") == "one" {
+        "Найдена"
+    } else {
+        "Найдено"
+    };
+    let listing_all = understood.text.trim().is_empty() && !state.has_filters();
+    let summary = if listing_all {
+        match state.level {
+            Level::Items => "Новые рекомендации",
+            Level::Resolutions => "Новые резолюции",
+        }
+        .to_string()
+    } else {
+        format!("{verb} {}", count_of(total, one, few, many))
+    };
+    let first = (response.page - 1) * response.per_page + 1;
+    let last = first + response.hits.len().saturating_sub(1);
+    let range = if listing_all {
+        (!response.hits.is_empty()).then(|| format!("{first}–{last} из {}", group_digits(total)))
+    } else {
+        (response.total > response.hits.len() && !response.hits.is_empty())
+            .then(|| format!("показаны {first}–{last}"))
+    };
+
+    let hl = understood.text.trim().to_string();
+    let hits = response
+        .hits
+        .iter()
+        .map(|hit| hit_view(state, hit, &hl))
+        .collect();
+
+    let facets = vec![
+        facet_group(
+            "facet-region",
+            "Регион",
+            &response.facets.region,
+            |value| state.with(|next| next.region = Some(value.to_string())),
+            state.with(|next| next.region = None).href(),
+        ),
+        facet_group(
+            "facet-year",
+            "Год",
+            &response.facets.year,
+            |value| without_query_year.with(|next| next.year = value.parse().ok()),
+            remove_year.clone(),
+        ),
+        facet_group(
+            "facet-topic",
+            "Тема",
+            &response.facets.topic,
+            |value| state.with(|next| next.topic = Some(value.to_string())),
+            state.with(|next| next.topic = None).href(),
+        ),
+    ];
+
+    let empty = response.hits.is_empty().then(|| NoResults {
+        remove_filters: chips
+            .iter()
+            .map(|chip| Link {
+                label: format!("{}: {}", chip.kind, chip.value),
+                href: chip.remove_href.clone(),
+            })
+            .collect(),
+        fewer_words: understood.text.split_whitespace().count() > 1,
+        examples: example_links(),
+    });
+
+    ResultsView {
+        summary,
+        range,
+        chips,
+        clear_href,
+        level_tabs: vec![
+            Tab {
+                label: "Рекомендации",
+                href: state.with(|next| next.level = Level::Items).href(),
+                current: state.level == Level::Items,
+            },
+            Tab {
+                label: "Резолюции",
+                href: state.with(|next| next.level = Level::Resolutions).href(),
+                current: state.level == Level::Resolutions,
+            },
+        ],
+        // Without words to rank by, hits come newest first whatever the order asked.
+        sort_tabs: if understood.text.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![
+                Tab {
+                    label: "по релевантности",
+                    href: state.with(|next| next.sort = Sort::Relevance).href(),
+                    current: state.sort == Sort::Relevance,
+                },
+                Tab {
+                    label: "сначала новые",
+                    href: state.with(|next| next.sort = Sort::Date).href(),
+                    current: state.sort == Sort::Date,
+                },
+            ]
+        },
+        relaxed: understood.relaxed,
+        hits,
+        facets,
+        pagination: pagination(state, response),
+        empty,
+    }
+}
+
+fn hit_view(state: &PageState, hit: &Hit, hl: &str) -> HitView {
+    let mut href = format!("/resolutions/{}", encode_component(&hit.resolution_id));
+    if !hl.is_empty() {
+        href.push_str("?hl=");
+        href.push_str(&encode_component(hl));
+    }
+    if let Some(position) = hit.item_position {
+        href.push_str(&format!("#item-{position}"));
+    }
+    let place = match (&hit.municipality, &hit.region) {
+        (Some(municipality), Some(region)) => Some(format!("{municipality}, {region}")),
+        (Some(only), None) | (None, Some(only)) => Some(only.clone()),
+        (None, None) => None,
+    };
+    HitView {
+        href,
+        item_label: hit
+            .item_number
+            .as_ref()
+            .map(|number| format!("п. {number}")),
+        addressee: hit.addressee.as_ref().map(|addressee| Link {
+            label: addressee.clone(),
+            href: state
+                .with(|next| next.addressee = Some(addressee.clone()))
+                .href(),
+        }),
+        highlight: hit.highlight.clone(),
+        title: hit.title.clone(),
+        event_kind: hit
+            .event_kind
+            .as_deref()
+            .and_then(EventKind::from_name)
+            .map(|kind| capitalize(kind.name_ru())),
+        date: hit.date.as_deref().map(russian_date),
+        place,
+        topics: hit
+            .topics
+            .iter()
+            .map(|topic| Link {
+                label: topic.clone(),
+                href: state.with(|next| next.topic = Some(topic.clone())).href(),
+            })
+            .collect(),
+    }
+}
+
+fn facet_group(
+    id: &'static str,
+    title: &'static str,
+    values: &[FacetValue],
+    apply: impl Fn(&str) -> PageState,
+    remove_href: String,
+) -> FacetGroup {
+    let mut links: Vec<FacetLink> = values
+        .iter()
+        .map(|value| FacetLink {
+            label: value.value.clone(),
+            count: group_digits(value.count),
+            href: apply(&value.value).href(),
+            selected: value.selected,
+            remove_href: remove_href.clone(),
+        })
+        .collect();
+    // The chosen value stays in sight even when it is not among the first.
+    if let Some(index) = links.iter().position(|link| link.selected)
+        && index >= FACET_VISIBLE
+    {
+        let chosen = links.remove(index);
+        links.insert(0, chosen);
+    }
+    let more = if links.len() > FACET_VISIBLE + 2 {
+        links.split_off(FACET_VISIBLE)
+    } else {
+        Vec::new()
+    };
+    FacetGroup {
+        id,
+        title,
+        visible: links,
+        more,
+    }
+}
+
+fn pagination(state: &PageState, response: &SearchResponse) -> Option<Pagination> {
+    let reachable = edusearch_search::limits::MAX_RESULT_WINDOW / response.per_page;
+    let pages = response.total.div_ceil(response.per_page).min(reachable);
+    if pages <= 1 {
+        return None;
+    }
+    let current = response.page;
+    let at = |page: usize| state.with(|next| next.page = page).href();
+    let mut numbers: Vec<usize> = vec![1, pages];
+    numbers.extend(current.saturating_sub(2).max(1)..=(current + 2).min(pages));
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut links = Vec::new();
+    let mut previous = 0;
+    for number in numbers {
+        if number > previous + 1 {
+            links.push(PageLink {
+                number: None,
+                href: String::new(),
+                current: false,
+            });
+        }
+        links.push(PageLink {
+            number: Some(number),
+            href: at(number),
+            current: number == current,
+        });
+        previous = number;
+    }
+    Some(Pagination {
+        prev: (current > 1).then(|| at(current - 1)),
+        next: (current < pages).then(|| at(current + 1)),
+        pages: links,
+    })
+}
+
+/// `GET /resolutions/{id}`: the resolution with its items; `?hl=` marks words.
+pub async fn resolution_page(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    pairs: Result<Pairs, ApiError>,
+) -> Response {
+    let Ok(Path(id)) = id else {
+        return not_found_page();
+    };
+    let hl = pairs
+        .ok()
+        .and_then(|pairs| pairs.get("hl").map(str::to_string))
+        .map(|hl| {
+            hl.chars()
+                .take(edusearch_search::limits::MAX_QUERY_CHARS)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let resolution = match fetch_resolution(&state, id).await {
+        Ok(resolution) => resolution,
+        Err(error) if error.status == StatusCode::NOT_FOUND => {
+            return error_page(ApiError::not_found(
+                "Такой резолюции нет в индексе: возможно, она была удалена при обновлении",
+            ));
+        }
+        Err(error) => return error_page(error),
+    };
+    html_response(StatusCode::OK, &resolution_view(&resolution, &hl))
+}
+
+fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
+    let stems = mark_stems(hl);
+    let mut meta = Vec::new();
+    if let Some(event) = &resolution.event {
+        meta.push(MetaRow {
+            label: "Мероприятие",
+            value: event.clone(),
+            href: None,
+        });
+    }
+    if let Some(kind) = resolution.event_kind {
+        meta.push(MetaRow {
+            label: "Вид",
+            value: capitalize(kind.name_ru()),
+            href: None,
+        });
+    }
+    if let Some(date) = resolution.date {
+        let value = match resolution.date_start.filter(|start| *start != date) {
+            Some(start) => date_range(&start.to_string(), &date.to_string()),
+            None => russian_date(&date.to_string()),
+        };
+        meta.push(MetaRow {
+            label: "Дата",
+            value,
+            href: None,
+        });
+    } else if let Some(year) = resolution.year {
+        meta.push(MetaRow {
+            label: "Год",
+            value: year.to_string(),
+            href: None,
+        });
+    }
+    if let Some(municipality) = resolution.location.municipality_display() {
+        meta.push(MetaRow {
+            label: "Муниципалитет",
+            value: municipality,
+            href: None,
+        });
+    }
+    if let Some(region) = &resolution.location.region {
+        meta.push(MetaRow {
+            label: "Регион",
+            value: region.clone(),
+            href: Some(
+                PageState {
+                    region: Some(region.clone()),
+                    ..PageState::default()
+                }
+                .href(),
+            ),
+        });
+    }
+    if let Some(participants) = resolution.participants {
+        meta.push(MetaRow {
+            label: "Участники",
+            value: count_of(u64::from(participants), "человек", "человека", "человек"),
+            href: None,
+        });
+    }
+    let source_href = format!("/resolutions/{}/source", encode_component(&resolution.id));
+    meta.push(MetaRow {
+        label: "Источник",
+        value: resolution.source.clone(),
+        href: Some(source_href.clone()),
+    });
+
+    let mut groups: Vec<ItemGroup> = Vec::new();
+    for item in &resolution.items {
+        let view = ItemView {
+            position: item.position,
+            number: item.number.clone(),
+            html: mark_words(&item.text, &stems),
+        };
+        match groups.last_mut() {
+            Some(group) if group.heading == item.addressee => group.items.push(view),
+            _ => groups.push(ItemGroup {
+                heading: item.addressee.clone(),
+                items: vec![view],
+            }),
+        }
+    }
+    let back_href = if hl.trim().is_empty() {
+        "/".to_string()
+    } else {
+        PageState {
+            q: hl.to_string(),
+            ..PageState::default()
+        }
+        .href()
+    };
+    ResolutionPage {
+        css: &ASSETS.css,
+        js: &ASSETS.js,
+        title: resolution.title.clone(),
+        back_href,
+        hl: hl.to_string(),
+        meta,
+        topics: resolution
+            .topics
+            .iter()
+            .map(|topic| Link {
+                label: topic.clone(),
+                href: PageState {
+                    topic: Some(topic.clone()),
+                    ..PageState::default()
+                }
+                .href(),
+            })
+            .collect(),
+        item_count: group_digits(resolution.items.len() as u64),
+        groups,
+        body: paragraphs(&resolution.body)
+            .iter()
+            .map(|paragraph| mark_words(paragraph, &stems))
+            .collect(),
+        source_href,
+    }
+}
+
+/// «11–12 сентября 2019», «30 августа – 1 сентября 2019».
+fn date_range(start: &str, end: &str) -> String {
+    let start_text = russian_date(start);
+    let end_text = russian_date(end);
+    let start_parts: Vec<&str> = start_text.split(' ').collect();
+    let end_parts: Vec<&str> = end_text.split(' ').collect();
+    match (start_parts.as_slice(), end_parts.as_slice()) {
+        ([day, month, year], [end_day, end_month, end_year]) if year == end_year => {
+            if month == end_month {
+                format!("{day}–{end_day} {month} {year}")
+            } else {
+                format!("{day} {month} – {end_day} {end_month} {year}")
+            }
+        }
+        _ => format!("{start_text} – {end_text}"),
+    }
+}
+
+/// `GET /resolutions/{id}/source`: the source file as the corpus holds it.
+pub async fn resolution_source(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Ok(Path(id)) = id else {
+        return not_found_page();
+    };
+    let resolution = match fetch_resolution(&state, id).await {
+        Ok(resolution) => resolution,
+        Err(error) => return error_page(error),
+    };
+    let data_dir = state.data_dir().to_path_buf();
+    let read =
+        tokio::task::spawn_blocking(move || read_source(&data_dir, &resolution.source)).await;
+    match read {
+        Ok(Some(bytes)) => {
+            // Files that are not UTF-8 are almost always Windows-1251 in this corpus.
+            let charset = if std::str::from_utf8(&bytes).is_ok() {
+                "text/plain; charset=utf-8"
+            } else {
+                "text/plain; charset=windows-1251"
+            };
+            ([(header::CONTENT_TYPE, charset)], bytes).into_response()
+        }
+        Ok(None) => error_page(ApiError::not_found(
+            "Исходный файл этой резолюции не найден в папке корпуса",
+        )),
+        Err(error) => error_page(ApiError::from(error)),
+    }
+}
+
+/// Reads a corpus file, refusing paths that leave the corpus folder.
+fn read_source(data_dir: &FsPath, source: &str) -> Option<Vec<u8>> {
+    let root = data_dir.canonicalize().ok()?;
+    let path = root.join(source).canonicalize().ok()?;
+    if !path.starts_with(&root) || path.metadata().ok()?.len() > MAX_SOURCE_BYTES {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+/// `GET /static/{file}`: the embedded stylesheet, script and icon.
+pub async fn static_file(Path(file): Path<String>) -> Response {
+    let (content_type, body) = match file.as_str() {
+        "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
+        "app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        "favicon.svg" => ("image/svg+xml", FAVICON_SVG),
+        _ => return not_found_page(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            // URLs carry a content hash (`?v=`), so a cached copy never goes stale.
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /favicon.ico`: browsers ask for it whatever the page says.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON_SVG,
+    )
+        .into_response()
+}
+
+/// Adds the security headers to every answer: no inline or foreign scripts, no framing.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_ranges_share_month_and_year() {
+        assert_eq!(
+            date_range("2019-09-11", "2019-09-12"),
+            "11–12 сентября 2019"
+        );
+        assert_eq!(
+            date_range("2019-08-30", "2019-09-01"),
+            "30 августа – 1 сентября 2019"
+        );
+    }
+
+    #[test]
+    fn pagination_shows_neighbours_and_ends() {
+        let state = PageState {
+            q: "x".into(),
+            page: 6,
+            ..PageState::default()
+        };
+        let response = SearchResponse {
+            query: serde_json::from_value(serde_json::json!({
+                "raw": "x", "text": "x", "year_from_query": null, "region": null, "year": null,
+                "topic": null, "addressee": null, "level": "items", "sort": "relevance",
+                "relaxed": false
+            }))
+            .unwrap(),
+            total: 200,
+            page: 6,
+            per_page: 10,
+            took_ms: 1.0,
+            hits: Vec::new(),
+            facets: Default::default(),
+        };
+        let bar = pagination(&state, &response).unwrap();
+        let numbers: Vec<Option<usize>> = bar.pages.iter().map(|page| page.number).collect();
+        assert_eq!(
+            numbers,
+            [
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(20)
+            ]
+        );
+        assert_eq!(bar.prev.as_deref(), Some("/?q=x&page=5"));
+        assert_eq!(bar.next.as_deref(), Some("/?q=x&page=7"));
+    }
+}

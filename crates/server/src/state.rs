@@ -1,0 +1,184 @@
+//! Shared state: the swappable engine, metrics, and the bound on concurrent searches.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use edusearch_indexer::IndexRoot;
+use edusearch_search::Engine;
+use tokio::sync::{Mutex, Semaphore};
+use tokio::task::JoinHandle;
+
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::{ServerConfig, ServerError};
+
+/// Everything the handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    root: IndexRoot,
+    data_dir: PathBuf,
+    /// The live engine; a reload stores a new one, requests holding the old `Arc` finish on it.
+    engine: ArcSwap<Engine>,
+    metrics: Metrics,
+    /// Bounds the searches running on the blocking pool at once.
+    search_slots: Arc<Semaphore>,
+    search_concurrency: usize,
+    /// One reload at a time (the background task and explicit calls).
+    reloading: Mutex<()>,
+}
+
+impl AppState {
+    /// Opens the live index generation of `config.index_root`.
+    pub fn open(config: &ServerConfig) -> Result<AppState, ServerError> {
+        let root = IndexRoot::new(&config.index_root);
+        let engine = Engine::open(&root)?;
+        let search_concurrency = std::thread::available_parallelism()
+            .map(|cores| cores.get() * 2)
+            .unwrap_or(4)
+            .max(2);
+        let metrics = Metrics::default();
+        metrics.index_loaded();
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                root,
+                data_dir: config.data_dir.clone(),
+                engine: ArcSwap::from_pointee(engine),
+                metrics,
+                search_slots: Arc::new(Semaphore::new(search_concurrency)),
+                search_concurrency,
+                reloading: Mutex::new(()),
+            }),
+        })
+    }
+
+    /// The engine in use now; keep the `Arc` for the whole request.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.inner.engine.load_full()
+    }
+
+    /// Name of the generation folder being served («gen-…»).
+    pub fn generation_name(&self) -> Option<String> {
+        generation_name(self.engine().generation().map(PathBuf::as_path))
+    }
+
+    /// How many searches may run at once; further ones wait.
+    pub fn search_concurrency(&self) -> usize {
+        self.inner.search_concurrency
+    }
+
+    /// The corpus folder.
+    pub(crate) fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Runs blocking engine work on the blocking pool, within the concurrency bound, on the
+    /// engine current when it starts.
+    pub(crate) async fn run_blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
+    {
+        let permit = self
+            .inner
+            .search_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal())?;
+        let engine = self.engine();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&engine)
+        })
+        .await?
+    }
+
+    /// Swaps in the index generation `CURRENT` names, if it is not the one being served.
+    /// Returns whether a new generation was loaded.
+    pub async fn reload_if_changed(&self) -> Result<bool, ServerError> {
+        let _guard = self.inner.reloading.lock().await;
+        let root = self.inner.root.clone();
+        let serving = self.engine().generation().cloned();
+        let opened = tokio::task::spawn_blocking(move || -> Result<Option<Engine>, ServerError> {
+            let current = root
+                .current()
+                .map_err(edusearch_search::SearchError::from)?;
+            if current.is_none() || current == serving {
+                return Ok(None);
+            }
+            Ok(Some(Engine::open(&root)?))
+        })
+        .await?;
+        match opened {
+            Ok(Some(engine)) => {
+                let previous = self.generation_name();
+                let documents = engine.num_docs();
+                let generation = generation_name(engine.generation().map(PathBuf::as_path));
+                self.inner.engine.store(Arc::new(engine));
+                self.inner.metrics.index_loaded();
+                tracing::info!(
+                    previous = previous.as_deref().unwrap_or("-"),
+                    generation = generation.as_deref().unwrap_or("-"),
+                    documents,
+                    "index reloaded"
+                );
+                Ok(true)
+            }
+            Ok(None) => Ok(false),
+            Err(error) => {
+                self.inner.metrics.reload_failed();
+                Err(error)
+            }
+        }
+    }
+
+    /// Checks for a rebuilt index every `every` until the returned task is aborted.
+    pub fn spawn_reloader(&self, every: Duration) -> JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut last_error: Option<String> = None;
+            loop {
+                ticks.tick().await;
+                match state.reload_if_changed().await {
+                    Ok(_) => last_error = None,
+                    Err(error) => {
+                        let text = error_chain(&error);
+                        // A rebuild in progress can fail the same way for a while: log once.
+                        if last_error.as_deref() != Some(text.as_str()) {
+                            tracing::warn!(error = %text, "index reload failed; still serving the previous generation");
+                        }
+                        last_error = Some(text);
+                    }
+                }
+            }
+        })
+    }
+}
+
+fn generation_name(path: Option<&Path>) -> Option<String> {
+    path.and_then(Path::file_name)
+        .map(|name| name.to_string_lossy().into_owned())
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,281 @@
+//! The `edusearch` binary end to end on a temporary copy of the corpus.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("index-data/resolutions")
+}
+
+fn edusearch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(args)
+        .env_remove("EDUSEARCH_INDEX")
+        .env_remove("EDUSEARCH_DATA")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the edusearch binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A corpus with the five seeds plus an empty file, a binary file and a text with no list.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    index: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        for entry in std::fs::read_dir(corpus()).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+        }
+        std::fs::write(data.join("empty.txt"), "").unwrap();
+        std::fs::write(
+            data.join("scan.txt"),
+            [0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0],
+        )
+        .unwrap();
+        std::fs::write(
+            data.join("no-list.txt"),
+            "Резолюция педагогического совета МБОУ СОШ №5\n\n12 января 2024 года состоялся педагогический совет. Обсуждали наставничество молодых учителей и работу с родителями.",
+        )
+        .unwrap();
+        let index = dir.path().join("index");
+        Self {
+            _dir: dir,
+            data,
+            index,
+        }
+    }
+
+    fn index_args(&self) -> [String; 5] {
+        [
+            "index".into(),
+            "--data".into(),
+            self.data.display().to_string(),
+            "--index".into(),
+            self.index.display().to_string(),
+        ]
+    }
+
+    fn build(&self) -> Output {
+        let args = self.index_args();
+        edusearch(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    fn search_json(&self, extra: &[&str]) -> Value {
+        let index = self.index.display().to_string();
+        let mut args = vec!["search", "--json", "--index", &index];
+        args.extend_from_slice(extra);
+        let output = edusearch(&args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+}
+
+#[test]
+fn broken_files_are_skipped_with_reasons_and_the_rest_is_searchable() {
+    let fixture = Fixture::new();
+    let output = fixture.build();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = stdout(&output);
+    assert!(report.contains("indexed 6 resolutions"), "{report}");
+    assert!(report.contains("skipped 2 files"), "{report}");
+    assert!(report.contains("empty.txt: file is empty"), "{report}");
+    assert!(report.contains("scan.txt: file is binary"), "{report}");
+    assert!(
+        report.contains("no-list.txt: no recommendation list found"),
+        "{report}"
+    );
+
+    let everything = fixture.search_json(&["--level", "resolutions", "--limit", "50"]);
+    assert_eq!(everything["total"], 6);
+    let no_list = fixture.search_json(&["--level", "resolutions", "молодых учителей"]);
+    assert_eq!(no_list["hits"][0]["source"], "no-list.txt");
+}
+
+#[test]
+fn proforientation_2023_puts_armavir_items_23_and_24_in_the_top_five() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let response = fixture.search_json(&["профориентация 2023"]);
+    assert_eq!(response["query"]["year_from_query"], 2023);
+    assert_eq!(response["query"]["text"], "профориентация");
+    let hits = response["hits"].as_array().unwrap();
+    assert!(
+        hits.iter()
+            .all(|hit| hit["title"].as_str().unwrap().contains("31 августа 2023"))
+    );
+    let top5: Vec<&str> = hits
+        .iter()
+        .take(5)
+        .map(|hit| hit["item_number"].as_str().unwrap())
+        .collect();
+    assert!(top5.contains(&"23") && top5.contains(&"24"), "{top5:?}");
+    assert!(hits[0]["highlight"].as_str().unwrap().contains("<mark>"));
+    assert!(
+        response["facets"]["year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["value"] == "2023")
+    );
+}
+
+#[test]
+fn human_output_lists_number_title_and_date() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let index = fixture.index.display().to_string();
+    let output = edusearch(&["search", "--index", &index, "--limit", "3", "Точка роста"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("п. "), "{text}");
+    assert!(
+        text.contains("Руководителям Центров «Точка роста»"),
+        "{text}"
+    );
+    assert!(text.contains("2022-08-18"), "{text}");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none").display().to_string();
+    let output = edusearch(&["search", "--index", &missing, "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("build one with `edusearch index`"));
+
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let index = fixture.index.display().to_string();
+    let output = edusearch(&["search", "--index", &index, "--limit", "1000", "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("per_page"));
+}
+
+#[test]
+fn inspect_shows_what_the_parser_extracts() {
+    let file = corpus().join("003_19532b6239aba2e0.txt");
+    let output = edusearch(&["inspect", "--json", &file.display().to_string()]);
+    assert!(output.status.success());
+    let record: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(record["date"], "2022-05-17");
+    assert_eq!(record["items"].as_array().unwrap().len(), 14);
+    assert_eq!(record["items"][0]["addressee"], "Управлению образования");
+
+    let human = stdout(&edusearch(&["inspect", &file.display().to_string()]));
+    assert!(human.contains("[Образовательным организациям]"), "{human}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let output = edusearch(&["inspect", &empty.display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("file is empty"));
+}
+
+#[test]
+fn rebuilding_replaces_the_index_and_stats_count_it() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    std::fs::remove_file(fixture.data.join("no-list.txt")).unwrap();
+    assert!(fixture.build().status.success());
+    let index = fixture.index.display().to_string();
+    let output = edusearch(&["stats", "--json", "--index", &index]);
+    let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stats["resolutions"], 5);
+    assert_eq!(stats["items"], 70);
+    let generations = std::fs::read_dir(&fixture.index)
+        .unwrap()
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("gen-")
+        })
+        .count();
+    assert_eq!(generations, 1, "old generations are cleaned up");
+}
+
+#[test]
+fn add_and_remove_keep_corpus_and_index_in_step() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("педсовет.txt");
+    std::fs::write(
+        &file,
+        "Резолюция педагогического совета\n\n15 марта 2024 года\n\nРекомендовано:\n1. Организовать стажировки для молодых специалистов с участием наставников.\n2. Провести мастер-классы по функциональной грамотности.",
+    )
+    .unwrap();
+    let (data, index) = (
+        fixture.data.display().to_string(),
+        fixture.index.display().to_string(),
+    );
+    let output = edusearch(&[
+        "add",
+        &file.display().to_string(),
+        "--data",
+        &data,
+        "--index",
+        &index,
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = stdout(&output);
+    assert!(summary.contains("1 files read anew"), "{summary}");
+    assert!(fixture.data.join("added/педсовет.txt").exists());
+    let found = fixture.search_json(&["стажировки"]);
+    assert_eq!(found["total"], 1);
+    let id = found["hits"][0]["resolution_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let output = edusearch(&["remove", &id, "--data", &data, "--index", &index]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout(&output).contains("1 resolutions removed"));
+    assert_eq!(fixture.search_json(&["стажировки"])["total"], 0);
+    assert!(
+        fixture.data.join(".removed/added/педсовет.txt").exists(),
+        "nothing is lost"
+    );
+
+    let output = edusearch(&[
+        "remove",
+        "no-such-thing",
+        "--data",
+        &data,
+        "--index",
+        &index,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
