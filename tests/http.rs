@@ -125,6 +125,51 @@ async fn search_json(state: &AppState, query: &str) -> Value {
     answer.json()
 }
 
+/// Decodes a percent-encoded query-string component.
+fn dec(value: &str) -> String {
+    let bytes = value.replace('+', " ").into_bytes();
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() + 1 {
+            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The query pairs of every link with `class` in a page (`href` follows `class`).
+fn links(html: &str, class: &str) -> Vec<Vec<(String, String)>> {
+    html.split(&format!("class=\"{class}\" href=\""))
+        .skip(1)
+        .map(|rest| {
+            let href = rest.split('"').next().unwrap().replace("&#38;", "&");
+            let query = href
+                .split_once('?')
+                .map_or("", |(_, query)| query)
+                .to_string();
+            query
+                .split('&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    (dec(name), dec(value))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs.sort();
+    pairs
+}
+
 #[tokio::test]
 async fn proforientation_2023_finds_armavir_items_with_marks() {
     let state = seed_state();
@@ -496,13 +541,18 @@ async fn the_search_page_shows_results_and_facet_links_without_javascript() {
     assert!(html.contains("п. 23"));
     // Results link to the item of the resolution.
     assert!(html.contains("#item-23\""), "{html}");
-    // Facet links add a filter, keeping the query.
-    let topic_link = format!(
-        "href=\"/?q={}&#38;topic={}\"",
-        "%D0%BF%D1%80%D0%BE%D1%84%D0%BE%D1%80%D0%B8%D0%B5%D0%BD%D1%82%D0%B0%D1%86%D0%B8%D1%8F+2023",
-        enc("воспитание")
+    // Facet links add a filter, keeping the query (the year it named becomes a parameter).
+    let topic_link = links(html, "facet-value")
+        .into_iter()
+        .find(|link| link.contains(&("topic".to_string(), "воспитание".to_string())));
+    assert_eq!(
+        sorted(topic_link.expect("a topic facet link")),
+        sorted(vec![
+            ("q".to_string(), "профориентация".to_string()),
+            ("topic".to_string(), "воспитание".to_string()),
+            ("year".to_string(), "2023".to_string()),
+        ])
     );
-    assert!(html.contains(&topic_link), "{topic_link}");
     assert!(html.contains("id=\"facet-region\"") && html.contains("id=\"facet-topic\""));
     // The year understood from the query is a chip whose × drops it from the query.
     assert!(html.contains("<span class=\"chip-kind\">Год:</span> 2023"));
@@ -530,11 +580,25 @@ async fn following_a_facet_link_narrows_the_list_and_can_be_undone() {
         "{page}"
     );
     assert!(page.contains("facet-selected"));
-    let undo = format!(
-        "class=\"facet-remove\" href=\"/?{}\"",
-        base.replace("%20", "+")
+    // Each chosen facet value has its ×: the topic one keeps the query and its year.
+    let undo: Vec<_> = links(&page, "facet-remove")
+        .into_iter()
+        .map(sorted)
+        .collect();
+    assert!(
+        undo.contains(&sorted(vec![
+            ("q".to_string(), "профориентация".to_string()),
+            ("year".to_string(), "2023".to_string()),
+        ])),
+        "{undo:?}"
     );
-    assert!(page.contains(&undo), "{undo}");
+    assert!(
+        undo.contains(&sorted(vec![
+            ("q".to_string(), "профориентация".to_string()),
+            ("topic".to_string(), "воспитание".to_string()),
+        ])),
+        "{undo:?}"
+    );
 }
 
 #[tokio::test]
@@ -783,4 +847,77 @@ async fn a_rebuilt_index_is_picked_up_without_restarting() {
         "{metrics}"
     );
     assert!(!state.reload_if_changed().await.unwrap());
+}
+
+#[tokio::test]
+async fn places_and_years_named_in_the_query_are_chips_removed_one_at_a_time() {
+    let state = seed_state();
+    let q = "наставничество в Красноярском крае 2022";
+    let html = get(&state, &format!("/?q={}", enc(q))).await.body;
+    assert!(html.contains("<span class=\"chip-kind\">Регион:</span> Красноярский край"));
+    assert!(html.contains("<span class=\"chip-kind\">Год:</span> 2022"));
+    assert!(html.contains("(из запроса)"));
+    let removals: Vec<_> = links(&html, "chip-remove")
+        .into_iter()
+        .map(sorted)
+        .collect();
+    let pair = |name: &str, value: &str| (name.to_string(), value.to_string());
+    assert_eq!(
+        removals,
+        vec![
+            sorted(vec![pair("q", "наставничество"), pair("year", "2022")]),
+            sorted(vec![
+                pair("q", "наставничество"),
+                pair("region", "Красноярский край")
+            ]),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_corrected_query_says_so_and_offers_the_query_as_typed() {
+    let state = seed_state();
+    let json = search_json(&state, &format!("q={}", enc("профариентация"))).await;
+    assert_eq!(json["query"]["correction"]["corrected"], "профориентация");
+    assert!(json["total"].as_u64().unwrap() > 0);
+    let html = get(&state, &format!("/?q={}", enc("профариентация")))
+        .await
+        .body;
+    assert!(html.contains("Показаны результаты по запросу «<strong>профориентация</strong>»"));
+    assert!(html.contains(&format!(
+        "href=\"/?q={}&#38;literal=true\"",
+        "%D0%BF%D1%80%D0%BE%D1%84%D0%B0%D1%80%D0%B8%D0%B5%D0%BD%D1%82%D0%B0%D1%86%D0%B8%D1%8F"
+    )));
+    let literal = search_json(&state, &format!("q={}&literal=true", enc("профариентация"))).await;
+    assert!(literal["query"]["correction"].is_null());
+    let checkbox = search_json(&state, &format!("q={}&literal=on", enc("профариентация"))).await;
+    assert!(checkbox["query"]["correction"].is_null());
+}
+
+#[tokio::test]
+async fn year_ranges_and_municipalities_are_parameters_too() {
+    let state = seed_state();
+    let range = search_json(&state, "year=2019&year_to=2022&per_page=100").await;
+    assert_eq!(range["query"]["year_to"], 2022);
+    let years: Vec<i64> = range["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["year"].as_i64().unwrap())
+        .collect();
+    assert!(years.contains(&2019) && years.contains(&2022), "{years:?}");
+    assert!(years.iter().all(|year| (2019..=2022).contains(year)));
+    let town = search_json(&state, &format!("municipality={}", enc("г. Мегион"))).await;
+    assert!(town["total"].as_u64().unwrap() > 0);
+    for hit in town["hits"].as_array().unwrap() {
+        assert_eq!(hit["municipality"], "г. Мегион");
+    }
+    for (query, code) in [
+        ("literal=maybe", "invalid_literal"),
+        ("year_to=abc", "invalid_year_to"),
+    ] {
+        let answer = get(&state, &format!("/api/search?{query}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.error_code(), code, "{query}");
+    }
 }

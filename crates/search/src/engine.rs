@@ -257,10 +257,18 @@ impl Engine {
             self.schema.text_exact,
             &edusearch_russian::normalize_word(word),
         );
-        let stem = Term::from_field_text(self.schema.text, &edusearch_russian::stem_word(word));
-        [exact, stem]
-            .iter()
-            .any(|term| searcher.doc_freq(term).is_ok_and(|count| count > 0))
+        let analyzed = self.analyze(self.schema.text, word);
+        let stem = analyzed.map(|stem| Term::from_field_text(self.schema.text, &stem));
+        std::iter::once(exact)
+            .chain(stem)
+            .any(|term| searcher.doc_freq(&term).is_ok_and(|count| count > 0))
+    }
+
+    /// A word as the index's analyzer of `field` writes it (its stem, for the text field).
+    fn analyze(&self, field: Field, word: &str) -> Option<String> {
+        let mut analyzer = self.index.tokenizer_for_field(field).ok()?;
+        let mut stream = analyzer.token_stream(word);
+        stream.advance().then(|| stream.token().text.clone())
     }
 
     /// Misspelt words of the query with their correction («профариентация» →
@@ -289,7 +297,9 @@ impl Engine {
             {
                 continue;
             }
-            let stem = edusearch_russian::stem_word(word.text);
+            let Some(stem) = self.analyze(self.schema.text, word.text) else {
+                continue;
+            };
             let ending = normalized
                 .strip_prefix(stem.as_str())
                 .unwrap_or_default()

@@ -366,7 +366,8 @@ fn dcg_at(grades: &[u8], k: usize) -> f64 {
         .take(k)
         .enumerate()
         .map(|(rank, grade)| gain(*grade) / (rank as f64 + 2.0).log2())
-        .sum()
+        // Not `sum()`: an empty f64 sum is -0.0, which prints as «-0.000».
+        .fold(0.0, |total, term| total + term)
 }
 
 /// Normalised DCG at depth `k`: the DCG of `ranked_grades` divided by the DCG of the best
@@ -626,7 +627,7 @@ pub fn render_table(baseline: &Report, full: &Report) -> String {
             .map(|base| base.ndcg10);
         let _ = writeln!(
             out,
-            "- `{}` ({}) «{}»: nDCG@10 {:.3} (baseline {}), RR {:.3}, R@20 {:.3}, {} hits",
+            "- `{}` ({}) «{}»: nDCG@10 {:.3} (baseline {}), RR {:.3}, R@20 {:.3}, hits: {}",
             score.id,
             score.kind,
             score.query,
@@ -671,6 +672,9 @@ mod tests {
     fn eval_ndcg_edge_cases() {
         assert!(close(ndcg_at(&[2, 1], &[2, 1], 10), 1.0));
         assert_eq!(ndcg_at(&[], &[3], 10), 0.0);
+        // Regression: an empty sum of f64 is -0.0, and the table showed «-0.000».
+        assert!(ndcg_at(&[], &[3], 10).is_sign_positive());
+        assert!(ndcg_at(&[0, 0], &[3], 10).is_sign_positive());
         assert_eq!(ndcg_at(&[3], &[], 10), 0.0);
         assert_eq!(ndcg_at(&[3], &[3], 0), 0.0);
         assert_eq!(ndcg_at(&[0, 3], &[3], 1), 0.0);

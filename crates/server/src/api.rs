@@ -23,7 +23,7 @@ pub(crate) const MAX_ID_CHARS: usize = 64;
     params(edusearch_search::SearchRequest),
     responses(
         (status = 200, description = "Hits of the page, the query as understood, facet counts", body = SearchResponse),
-        (status = 400, description = "Invalid parameter (code: unknown_parameter, duplicate_parameter, invalid_year, invalid_level, invalid_sort, invalid_page, invalid_per_page, query_too_long, per_page_out_of_range, page_out_of_range, year_out_of_range, filter_too_long)", body = ErrorBody),
+        (status = 400, description = "Invalid parameter (code: unknown_parameter, duplicate_parameter, invalid_year, invalid_year_to, invalid_level, invalid_sort, invalid_page, invalid_per_page, invalid_literal, invalid_parameter, query_too_long, per_page_out_of_range, page_out_of_range, year_out_of_range, filter_too_long)", body = ErrorBody),
         (status = 503, description = "Timeout or index unavailable", body = ErrorBody),
     )
 )]
@@ -31,7 +31,7 @@ pub async fn search(
     State(state): State<AppState>,
     pairs: Pairs,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    pairs.check_strict(SEARCH_PARAMS)?;
+    pairs.check_strict(SEARCH_PARAMS.as_slice())?;
     let request = pairs.search_request()?;
     let response = state
         .run_blocking(move |engine| engine.search(&request).map_err(ApiError::from))

@@ -204,3 +204,75 @@ pub async fn timeout_and_body_limit(request: Request, next: Next) -> Response {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn answer(router: Router, request: axum::http::Request<Body>) -> (StatusCode, String) {
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    fn slow_router() -> Router {
+        Router::new()
+            .route(
+                "/api/slow",
+                get(|| async {
+                    tokio::time::sleep(REQUEST_TIMEOUT * 6).await;
+                    "late"
+                }),
+            )
+            .layer(axum::middleware::from_fn(timeout_and_body_limit))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_request_is_answered_with_a_timeout_error() {
+        let request = axum::http::Request::get("/api/slow")
+            .body(Body::empty())
+            .unwrap();
+        let (status, body) = answer(slow_router(), request).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            body.starts_with("{\"error\":{\"code\":\"timeout\""),
+            "{body}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_large_body_is_refused_before_the_handler() {
+        let request = axum::http::Request::post("/api/slow")
+            .header(header::CONTENT_LENGTH, (BODY_LIMIT + 1).to_string())
+            .body(Body::from(vec![0_u8; BODY_LIMIT + 1]))
+            .unwrap();
+        let (status, body) = answer(slow_router(), request).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(body.contains("body_too_large"), "{body}");
+    }
+
+    #[test]
+    fn search_errors_map_to_statuses_without_internal_details() {
+        let invalid = edusearch_search::SearchRequest {
+            per_page: 0,
+            ..edusearch_search::SearchRequest::default()
+        }
+        .validate()
+        .unwrap_err();
+        let error = ApiError::from(invalid);
+        assert_eq!(
+            (error.status, error.code),
+            (StatusCode::BAD_REQUEST, "per_page_out_of_range")
+        );
+        let missing = ApiError::from(SearchError::NotFound("abc".into()));
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(!missing.message.contains("abc"));
+    }
+}

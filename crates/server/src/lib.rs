@@ -8,10 +8,10 @@
 //!
 //! | Route | Answer |
 //! | --- | --- |
-//! | `GET /` | search page; the URL carries the whole state (`q`, `region`, `year`, `topic`, `addressee`, `level`, `sort`, `page`) |
+//! | `GET /` | search page; the URL carries the whole state (the parameters of `/api/search` but `per_page`) |
 //! | `GET /resolutions/{id}` | a resolution: metadata, items under addressee headings (`id="item-N"`), body; `?hl=` marks words |
 //! | `GET /resolutions/{id}/source` | the resolution's source file as plain text |
-//! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters as on the page plus `per_page` |
+//! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters are the fields of [`edusearch_search::SearchRequest`] (`q`, `region`, `year`, `year_to`, `municipality`, `topic`, `addressee`, `level`, `page`, `per_page`, `sort`, `literal`) |
 //! | `GET /api/resolutions/{id}` | [`edusearch_resolution::Resolution`] as JSON |
 //! | `GET /api/facets?level=` | every facet value with its count |
 //! | `GET /api/health` | `{"status": "ok", "documents": N, "generation": "gen-…"}` |
@@ -22,11 +22,14 @@
 //!
 //! Every API error has one shape, `{"error": {"code": "…", "message": "…"}}`, with a stable
 //! machine-readable `code` and a Russian `message` for people. Bad input is a 4xx, never a 500:
-//! `unknown_parameter`, `duplicate_parameter`, `invalid_year`, `invalid_level`, `invalid_sort`,
-//! `invalid_page`, `invalid_per_page`, and from the library `query_too_long`,
-//! `per_page_out_of_range`, `page_out_of_range`, `year_out_of_range`, `filter_too_long`;
-//! `not_found` (404), `method_not_allowed` (405), `body_too_large` (413), `timeout` and
-//! `index_unavailable` (503), `internal` (500, details only in the log).
+//! `invalid_query_string`, `unknown_parameter`, `duplicate_parameter` (the API is strict about
+//! names; the page ignores names it does not know), `invalid_year`, `invalid_year_to`,
+//! `invalid_level`, `invalid_sort`, `invalid_page`, `invalid_per_page`, `invalid_literal`,
+//! `invalid_parameter`, and from the library `query_too_long`, `per_page_out_of_range`,
+//! `page_out_of_range`, `year_out_of_range`, `filter_too_long`; `not_found` (404),
+//! `method_not_allowed` (405), `body_too_large` (413), `timeout` and `index_unavailable`
+//! (503), `internal` (500, details only in the log). Empty values (`year=`) count as absent, as
+//! HTML forms send them.
 //!
 //! # Limits
 //!
@@ -37,7 +40,16 @@
 //! - every request: [`REQUEST_TIMEOUT`] (10 s); request bodies: [`BODY_LIMIT`] bytes (the API
 //!   only reads query strings);
 //! - searches run on the blocking pool, at most [`AppState::search_concurrency`] at once; the
-//!   rest wait their turn within the request timeout.
+//!   rest wait their turn within the request timeout;
+//! - the search page shows 10 hits a page.
+//!
+//! # Metrics
+//!
+//! `edusearch_http_requests_total{route,method,status}`,
+//! `edusearch_http_request_duration_seconds{route}` (histogram), `edusearch_index_documents`,
+//! `edusearch_index_generation_info{generation}`, `edusearch_index_reloads_total`,
+//! `edusearch_index_reload_failures_total`, `edusearch_index_last_reload_timestamp_seconds`.
+//! Requests are logged by `tower-http`'s trace layer (method, route, path, status, latency).
 //!
 //! # Hot reload
 //!

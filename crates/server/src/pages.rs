@@ -10,7 +10,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use edusearch_resolution::{EventKind, Resolution};
-use edusearch_search::{FacetValue, Hit, Level, SearchResponse, Sort, Stats};
+use edusearch_search::{
+    FacetValue, Hit, Level, SearchRequest, SearchResponse, Sort, Stats, UnderstoodQuery,
+};
 
 use crate::AppState;
 use crate::api::fetch_resolution;
@@ -18,7 +20,7 @@ use crate::error::ApiError;
 use crate::format::{
     capitalize, count_of, group_digits, mark_stems, mark_words, paragraphs, plural, russian_date,
 };
-use crate::params::{PageState, Pairs, encode_component};
+use crate::params::{Pairs, encode_component, has_filters, page_href, page_params, with};
 
 /// Hits per page on the search page.
 const PAGE_SIZE: usize = 10;
@@ -178,6 +180,10 @@ pub struct ResultsView {
     pub sort_tabs: Vec<Tab>,
     /// Whether only some of the words matched.
     pub relaxed: bool,
+    /// The query was corrected before searching.
+    pub correction: Option<CorrectionView>,
+    /// Synonyms the query was widened with («ОВЗ — ограниченные возможности здоровья»).
+    pub synonyms: Vec<String>,
     /// The hits.
     pub hits: Vec<HitView>,
     /// Sidebar facets.
@@ -186,6 +192,17 @@ pub struct ResultsView {
     pub pagination: Option<Pagination>,
     /// Suggestions when nothing is found.
     pub empty: Option<NoResults>,
+}
+
+/// A corrected query, with the way back to what was typed.
+#[derive(Debug, Clone)]
+pub struct CorrectionView {
+    /// The query searched.
+    pub searched: String,
+    /// The query as typed.
+    pub original: String,
+    /// The search for the query as typed, uncorrected.
+    pub original_href: String,
 }
 
 /// What to try when nothing was found.
@@ -216,7 +233,7 @@ struct SearchPage {
     js: &'static str,
     page_title: String,
     q: String,
-    hidden: Vec<(&'static str, String)>,
+    hidden: Vec<(String, String)>,
     show_hint: bool,
     error: Option<String>,
     intro: Option<Intro>,
@@ -325,35 +342,26 @@ pub async fn search_page(
     State(state): State<AppState>,
     pairs: Result<Pairs, ApiError>,
 ) -> Response {
-    let typed = PageState {
-        q: pairs
+    let typed = SearchRequest::query(
+        pairs
             .as_ref()
             .ok()
             .and_then(|pairs| pairs.get("q"))
-            .unwrap_or_default()
-            .to_string(),
-        ..PageState::default()
-    };
-    let parsed = pairs.and_then(|Pairs(pairs)| {
-        // The page has a fixed page size; `per_page` belongs to the API.
-        let pairs = Pairs(
-            pairs
-                .into_iter()
-                .filter(|(name, _)| name != "per_page")
-                .collect(),
-        );
-        let mut request = pairs.search_request()?;
+            .unwrap_or_default(),
+    );
+    // Parameters of nobody (trackers, typos) are ignored; the page size belongs to the API.
+    let parsed = pairs.and_then(|pairs| {
+        let mut request = pairs.search_only(&["per_page"]).search_request()?;
         request.per_page = PAGE_SIZE;
         request.validate()?;
         Ok(request)
     });
     let request = match parsed {
         Ok(request) => request,
-        Err(error) => return form_with_error(typed, error),
+        Err(error) => return form_with_error(&typed, error),
     };
-    let page_state = PageState::of(&request);
     tracing::info!(q = %request.q, page = request.page, "search page");
-    let start_page = request.q.trim().is_empty() && !page_state.has_filters();
+    let start_page = request.q.trim().is_empty() && !has_filters(&request);
     let run = request.clone();
     let outcome = state
         .run_blocking(move |engine| {
@@ -368,12 +376,10 @@ pub async fn search_page(
         .await;
     let (response, stats) = match outcome {
         Ok(found) => found,
-        Err(error) if error.status.is_client_error() => {
-            return form_with_error(page_state, error);
-        }
+        Err(error) if error.status.is_client_error() => return form_with_error(&request, error),
         Err(error) => return error_page(error),
     };
-    let results = results_view(&page_state, &response);
+    let results = results_view(&request, &response);
     let intro = stats.map(|stats| intro(&stats));
     let page_title = if request.q.trim().is_empty() {
         "Поиск по резолюциям — edusearch".to_string()
@@ -387,7 +393,7 @@ pub async fn search_page(
             js: &ASSETS.js,
             page_title,
             q: request.q.clone(),
-            hidden: hidden_inputs(&page_state),
+            hidden: hidden_inputs(&request),
             show_hint: intro.is_some(),
             error: None,
             intro,
@@ -396,16 +402,15 @@ pub async fn search_page(
     )
 }
 
-fn form_with_error(page_state: PageState, error: ApiError) -> Response {
-    let status = error.status;
+fn form_with_error(request: &SearchRequest, error: ApiError) -> Response {
     html_response(
-        status,
+        error.status,
         &SearchPage {
             css: &ASSETS.css,
             js: &ASSETS.js,
             page_title: "Неверный запрос — поиск по резолюциям".to_string(),
-            q: page_state.q.clone(),
-            hidden: hidden_inputs(&page_state),
+            q: request.q.clone(),
+            hidden: hidden_inputs(request),
             show_hint: true,
             error: Some(error.message.into_owned()),
             intro: None,
@@ -414,28 +419,12 @@ fn form_with_error(page_state: PageState, error: ApiError) -> Response {
     )
 }
 
-/// Filters kept when a new query is typed.
-fn hidden_inputs(state: &PageState) -> Vec<(&'static str, String)> {
-    let mut hidden = Vec::new();
-    if let Some(region) = &state.region {
-        hidden.push(("region", region.clone()));
-    }
-    if let Some(year) = state.year {
-        hidden.push(("year", year.to_string()));
-    }
-    if let Some(topic) = &state.topic {
-        hidden.push(("topic", topic.clone()));
-    }
-    if let Some(addressee) = &state.addressee {
-        hidden.push(("addressee", addressee.clone()));
-    }
-    if state.level == Level::Resolutions {
-        hidden.push(("level", "resolutions".to_string()));
-    }
-    if state.sort == Sort::Date {
-        hidden.push(("sort", "date".to_string()));
-    }
-    hidden
+/// Filters and settings kept when a new query is typed (the page starts again at 1).
+fn hidden_inputs(request: &SearchRequest) -> Vec<(String, String)> {
+    page_params(request)
+        .into_iter()
+        .filter(|(name, _)| name != "q" && name != "page")
+        .collect()
 }
 
 fn intro(stats: &Stats) -> Intro {
@@ -460,39 +449,69 @@ fn example_links() -> Vec<Link> {
         .iter()
         .map(|example| Link {
             label: (*example).to_string(),
-            href: PageState {
-                q: (*example).to_string(),
-                ..PageState::default()
-            }
-            .href(),
+            href: page_href(&SearchRequest::query(*example)),
         })
         .collect()
 }
 
-fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
+/// The search with what the engine took from the query text made explicit: the query is
+/// the remaining text and the filters are parameters. Removing one filter from it keeps the
+/// others («наставничество Мегион 2023» without the year is still in Мегион).
+fn explicit(request: &SearchRequest, understood: &UnderstoodQuery) -> SearchRequest {
+    let from_query = understood.year_from_query.is_some()
+        || understood.year_to_from_query.is_some()
+        || understood.region_from_query.is_some()
+        || understood.municipality_from_query.is_some()
+        || (understood.topic.is_some() && request.topic.is_none());
+    if !from_query {
+        return request.clone();
+    }
+    with(request, |next| {
+        next.q = understood.text.clone();
+        next.region = understood.region.clone();
+        next.year = understood.year;
+        next.year_to = understood.year_to;
+        next.municipality = understood.municipality.clone();
+        next.topic = understood.topic.clone();
+    })
+}
+
+fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsView {
     let understood = &response.query;
-    // A year understood from the query is removed by dropping it from the query text.
-    let without_query_year = if understood.year_from_query.is_some() {
-        state.with(|next| next.q = understood.text.clone())
-    } else {
-        state.clone()
-    };
-    let remove_year = without_query_year.with(|next| next.year = None).href();
+    let base = explicit(request, understood);
+    let href = |change: &dyn Fn(&mut SearchRequest)| page_href(&with(&base, change));
+    let remove_year = href(&|next| {
+        next.year = None;
+        next.year_to = None;
+    });
+    let from_query = |taken: bool| taken.then_some("из запроса");
 
     let mut chips = Vec::new();
     if let Some(region) = &understood.region {
         chips.push(Chip {
             kind: "Регион",
             value: region.clone(),
-            note: None,
-            remove_href: state.with(|next| next.region = None).href(),
+            note: from_query(understood.region_from_query.is_some()),
+            remove_href: href(&|next| next.region = None),
+        });
+    }
+    if let Some(municipality) = &understood.municipality {
+        chips.push(Chip {
+            kind: "Муниципалитет",
+            value: municipality.clone(),
+            note: from_query(understood.municipality_from_query.is_some()),
+            remove_href: href(&|next| next.municipality = None),
         });
     }
     if let Some(year) = understood.year {
+        let (kind, value) = match understood.year_to {
+            Some(last) if last > year => ("Годы", format!("{year}–{last}")),
+            _ => ("Год", year.to_string()),
+        };
         chips.push(Chip {
-            kind: "Год",
-            value: year.to_string(),
-            note: understood.year_from_query.map(|_| "из запроса"),
+            kind,
+            value,
+            note: from_query(understood.year_from_query.is_some()),
             remove_href: remove_year.clone(),
         });
     }
@@ -500,8 +519,8 @@ fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
         chips.push(Chip {
             kind: "Тема",
             value: topic.clone(),
-            note: None,
-            remove_href: state.with(|next| next.topic = None).href(),
+            note: from_query(request.topic.is_none()),
+            remove_href: href(&|next| next.topic = None),
         });
     }
     if let Some(addressee) = &understood.addressee {
@@ -509,20 +528,20 @@ fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
             kind: "Адресат",
             value: addressee.clone(),
             note: None,
-            remove_href: state.with(|next| next.addressee = None).href(),
+            remove_href: href(&|next| next.addressee = None),
         });
     }
     let clear_href = (chips.len() > 1).then(|| {
-        PageState {
-            q: without_query_year.q.clone(),
-            level: state.level,
-            sort: state.sort,
-            ..PageState::default()
-        }
-        .href()
+        page_href(&SearchRequest {
+            q: base.q.clone(),
+            level: request.level,
+            sort: request.sort,
+            literal: request.literal,
+            ..SearchRequest::default()
+        })
     });
 
-    let (one, few, many) = match state.level {
+    let (one, few, many) = match request.level {
         Level::Items => ("рекомендация", "рекомендации", "рекомендаций"),
         Level::Resolutions => ("резолюция", "резолюции", "резолюций"),
     };
@@ -532,9 +551,11 @@ fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
     } else {
         "Найдено"
     };
-    let listing_all = understood.text.trim().is_empty() && !state.has_filters();
-    let summary = if listing_all {
-        match state.level {
+    let listing_all = understood.text.trim().is_empty() && chips.is_empty();
+    let summary = if response.total == 0 {
+        "Ничего не найдено".to_string()
+    } else if listing_all {
+        match request.level {
             Level::Items => "Новые рекомендации",
             Level::Resolutions => "Новые резолюции",
         }
@@ -551,11 +572,29 @@ fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
             .then(|| format!("показаны {first}–{last}"))
     };
 
+    let correction = understood
+        .correction
+        .as_ref()
+        .map(|correction| CorrectionView {
+            searched: correction.corrected.clone(),
+            original: correction.original.clone(),
+            original_href: page_href(&with(request, |next| {
+                next.q = correction.original.clone();
+                next.literal = true;
+            })),
+        });
+    let synonyms = understood
+        .synonyms
+        .iter()
+        .filter(|synonym| !synonym.alternatives.is_empty())
+        .map(|synonym| format!("{} — {}", synonym.matched, synonym.alternatives.join(", ")))
+        .collect();
+
     let hl = understood.text.trim().to_string();
     let hits = response
         .hits
         .iter()
-        .map(|hit| hit_view(state, hit, &hl))
+        .map(|hit| hit_view(&base, hit, &hl))
         .collect();
 
     let facets = vec![
@@ -563,22 +602,33 @@ fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
             "facet-region",
             "Регион",
             &response.facets.region,
-            |value| state.with(|next| next.region = Some(value.to_string())),
-            state.with(|next| next.region = None).href(),
+            |value| {
+                href(&|next| {
+                    next.region = Some(value.to_string());
+                    // A town of another region would leave nothing.
+                    next.municipality = None;
+                })
+            },
+            href(&|next| next.region = None),
         ),
         facet_group(
             "facet-year",
             "Год",
             &response.facets.year,
-            |value| without_query_year.with(|next| next.year = value.parse().ok()),
+            |value| {
+                href(&|next| {
+                    next.year = value.parse().ok();
+                    next.year_to = None;
+                })
+            },
             remove_year.clone(),
         ),
         facet_group(
             "facet-topic",
             "Тема",
             &response.facets.topic,
-            |value| state.with(|next| next.topic = Some(value.to_string())),
-            state.with(|next| next.topic = None).href(),
+            |value| href(&|next| next.topic = Some(value.to_string())),
+            href(&|next| next.topic = None),
         ),
     ];
 
@@ -594,49 +644,56 @@ fn results_view(state: &PageState, response: &SearchResponse) -> ResultsView {
         examples: example_links(),
     });
 
+    let tab = |label, change: &dyn Fn(&mut SearchRequest), current| Tab {
+        label,
+        href: page_href(&with(request, change)),
+        current,
+    };
     ResultsView {
         summary,
         range,
         chips,
         clear_href,
         level_tabs: vec![
-            Tab {
-                label: "Рекомендации",
-                href: state.with(|next| next.level = Level::Items).href(),
-                current: state.level == Level::Items,
-            },
-            Tab {
-                label: "Резолюции",
-                href: state.with(|next| next.level = Level::Resolutions).href(),
-                current: state.level == Level::Resolutions,
-            },
+            tab(
+                "Рекомендации",
+                &|next| next.level = Level::Items,
+                request.level == Level::Items,
+            ),
+            tab(
+                "Резолюции",
+                &|next| next.level = Level::Resolutions,
+                request.level == Level::Resolutions,
+            ),
         ],
         // Without words to rank by, hits come newest first whatever the order asked.
-        sort_tabs: if understood.text.trim().is_empty() {
+        sort_tabs: if understood.text.trim().is_empty() || response.total == 0 {
             Vec::new()
         } else {
             vec![
-                Tab {
-                    label: "по релевантности",
-                    href: state.with(|next| next.sort = Sort::Relevance).href(),
-                    current: state.sort == Sort::Relevance,
-                },
-                Tab {
-                    label: "сначала новые",
-                    href: state.with(|next| next.sort = Sort::Date).href(),
-                    current: state.sort == Sort::Date,
-                },
+                tab(
+                    "по релевантности",
+                    &|next| next.sort = Sort::Relevance,
+                    request.sort == Sort::Relevance,
+                ),
+                tab(
+                    "сначала новые",
+                    &|next| next.sort = Sort::Date,
+                    request.sort == Sort::Date,
+                ),
             ]
         },
         relaxed: understood.relaxed,
+        correction,
+        synonyms,
         hits,
         facets,
-        pagination: pagination(state, response),
+        pagination: pagination(request, response),
         empty,
     }
 }
 
-fn hit_view(state: &PageState, hit: &Hit, hl: &str) -> HitView {
+fn hit_view(base: &SearchRequest, hit: &Hit, hl: &str) -> HitView {
     let mut href = format!("/resolutions/{}", encode_component(&hit.resolution_id));
     if !hl.is_empty() {
         href.push_str("?hl=");
@@ -658,9 +715,9 @@ fn hit_view(state: &PageState, hit: &Hit, hl: &str) -> HitView {
             .map(|number| format!("п. {number}")),
         addressee: hit.addressee.as_ref().map(|addressee| Link {
             label: addressee.clone(),
-            href: state
-                .with(|next| next.addressee = Some(addressee.clone()))
-                .href(),
+            href: page_href(&with(base, |next| {
+                next.addressee = Some(addressee.clone());
+            })),
         }),
         highlight: hit.highlight.clone(),
         title: hit.title.clone(),
@@ -676,7 +733,7 @@ fn hit_view(state: &PageState, hit: &Hit, hl: &str) -> HitView {
             .iter()
             .map(|topic| Link {
                 label: topic.clone(),
-                href: state.with(|next| next.topic = Some(topic.clone())).href(),
+                href: page_href(&with(base, |next| next.topic = Some(topic.clone()))),
             })
             .collect(),
     }
@@ -686,7 +743,7 @@ fn facet_group(
     id: &'static str,
     title: &'static str,
     values: &[FacetValue],
-    apply: impl Fn(&str) -> PageState,
+    apply: impl Fn(&str) -> String,
     remove_href: String,
 ) -> FacetGroup {
     let mut links: Vec<FacetLink> = values
@@ -694,7 +751,7 @@ fn facet_group(
         .map(|value| FacetLink {
             label: value.value.clone(),
             count: group_digits(value.count),
-            href: apply(&value.value).href(),
+            href: apply(&value.value),
             selected: value.selected,
             remove_href: remove_href.clone(),
         })
@@ -719,14 +776,14 @@ fn facet_group(
     }
 }
 
-fn pagination(state: &PageState, response: &SearchResponse) -> Option<Pagination> {
+fn pagination(request: &SearchRequest, response: &SearchResponse) -> Option<Pagination> {
     let reachable = edusearch_search::limits::MAX_RESULT_WINDOW / response.per_page;
     let pages = response.total.div_ceil(response.per_page).min(reachable);
     if pages <= 1 {
         return None;
     }
     let current = response.page;
-    let at = |page: usize| state.with(|next| next.page = page).href();
+    let at = |page: usize| page_href(&with(request, |next| next.page = page));
     let mut numbers: Vec<usize> = vec![1, pages];
     numbers.extend(current.saturating_sub(2).max(1)..=(current + 2).min(pages));
     numbers.sort_unstable();
@@ -830,13 +887,10 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
         meta.push(MetaRow {
             label: "Регион",
             value: region.clone(),
-            href: Some(
-                PageState {
-                    region: Some(region.clone()),
-                    ..PageState::default()
-                }
-                .href(),
-            ),
+            href: Some(page_href(&SearchRequest {
+                region: Some(region.clone()),
+                ..SearchRequest::default()
+            })),
         });
     }
     if let Some(participants) = resolution.participants {
@@ -871,11 +925,7 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
     let back_href = if hl.trim().is_empty() {
         "/".to_string()
     } else {
-        PageState {
-            q: hl.to_string(),
-            ..PageState::default()
-        }
-        .href()
+        page_href(&SearchRequest::query(hl))
     };
     ResolutionPage {
         css: &ASSETS.css,
@@ -889,11 +939,10 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             .iter()
             .map(|topic| Link {
                 label: topic.clone(),
-                href: PageState {
+                href: page_href(&SearchRequest {
                     topic: Some(topic.clone()),
-                    ..PageState::default()
-                }
-                .href(),
+                    ..SearchRequest::default()
+                }),
             })
             .collect(),
         item_count: group_digits(resolution.items.len() as u64),
@@ -1038,10 +1087,10 @@ mod tests {
 
     #[test]
     fn pagination_shows_neighbours_and_ends() {
-        let state = PageState {
+        let state = SearchRequest {
             q: "x".into(),
             page: 6,
-            ..PageState::default()
+            ..SearchRequest::default()
         };
         let response = SearchResponse {
             query: serde_json::from_value(serde_json::json!({

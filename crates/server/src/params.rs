@@ -1,26 +1,30 @@
 //! Query-string parameters: strict parsing for the API, lenient for the page, and URL building.
+//!
+//! The parameters are the fields of [`SearchRequest`] (read from its serde form, so a field the
+//! library adds is accepted without a change here). Empty values count as absent, as an HTML
+//! form sends them.
+
+use std::sync::LazyLock;
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
-use edusearch_search::{Level, SearchRequest, Sort};
+use edusearch_search::{SearchRequest, limits};
+use serde_json::Value;
 
 use crate::error::ApiError;
 
-/// Names of the search parameters.
-pub const SEARCH_PARAMS: &[&str] = &[
-    "q",
-    "region",
-    "year",
-    "topic",
-    "addressee",
-    "level",
-    "page",
-    "per_page",
-    "sort",
-];
-
 /// Longest parameter name quoted back in an error message.
 const MAX_QUOTED_NAME_CHARS: usize = 40;
+
+/// Names of the search parameters: the fields of [`SearchRequest`], in its order.
+pub static SEARCH_PARAMS: LazyLock<Vec<String>> = LazyLock::new(|| match defaults() {
+    Value::Object(fields) => fields.keys().cloned().collect(),
+    _ => Vec::new(),
+});
+
+fn defaults() -> Value {
+    serde_json::to_value(SearchRequest::default()).unwrap_or(Value::Null)
+}
 
 /// The query string as name–value pairs, in order; never rejects a request (a malformed query
 /// string becomes an error in the JSON shape, not axum's plain-text rejection).
@@ -54,7 +58,8 @@ impl Pairs {
     }
 
     /// Refuses parameters not in `allowed` and parameters given twice.
-    pub fn check_strict(&self, allowed: &[&str]) -> Result<(), ApiError> {
+    pub fn check_strict<T: AsRef<str>>(&self, allowed: &[T]) -> Result<(), ApiError> {
+        let allowed: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
         for (index, (name, _)) in self.0.iter().enumerate() {
             if !allowed.contains(&name.as_str()) {
                 return Err(ApiError::bad_request(
@@ -76,75 +81,108 @@ impl Pairs {
         Ok(())
     }
 
-    /// The search the parameters describe; empty values count as absent.
+    /// Only the search parameters, first value of each, with `skip` left out.
+    pub fn search_only(&self, skip: &[&str]) -> Pairs {
+        let mut kept: Vec<(String, String)> = Vec::new();
+        for (name, value) in &self.0 {
+            let known = SEARCH_PARAMS.iter().any(|param| param == name);
+            if known && !skip.contains(&name.as_str()) && !kept.iter().any(|(seen, _)| seen == name)
+            {
+                kept.push((name.clone(), value.clone()));
+            }
+        }
+        Pairs(kept)
+    }
+
+    /// The search the parameters describe, validated.
     pub fn search_request(&self) -> Result<SearchRequest, ApiError> {
-        let mut request = SearchRequest::default();
-        let present = |name: &str| {
-            self.get(name)
-                .map(str::trim)
-                .filter(|value| !value.is_empty())
-        };
-        request.q = self.get("q").unwrap_or_default().to_string();
-        request.region = present("region").map(str::to_string);
-        request.topic = present("topic").map(str::to_string);
-        request.addressee = present("addressee").map(str::to_string);
-        if let Some(year) = present("year") {
-            request.year = Some(year.parse().map_err(|_| {
-                ApiError::bad_request("invalid_year", "Год должен быть числом, например 2023")
-            })?);
+        let present: Vec<(String, String)> = self
+            .0
+            .iter()
+            .filter(|(name, value)| name == "q" || !value.trim().is_empty())
+            .map(|(name, value)| {
+                let value = match name.as_str() {
+                    "q" => value.clone(),
+                    "literal" => normalize_flag(value),
+                    _ => value.trim().to_string(),
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        // Each value alone first, so an error names the parameter it comes from.
+        for pair in &present {
+            if decode(std::slice::from_ref(pair)).is_err() {
+                return Err(invalid_value(&pair.0));
+            }
         }
-        if let Some(level) = present("level") {
-            request.level = parse_level(level)?;
-        }
-        if let Some(sort) = present("sort") {
-            request.sort = parse_sort(sort)?;
-        }
-        if let Some(page) = present("page") {
-            request.page = page.parse().map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_page",
-                    "Номер страницы должен быть целым числом от 1",
-                )
-            })?;
-        }
-        if let Some(per_page) = present("per_page") {
-            request.per_page = per_page.parse().map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_per_page",
-                    format!(
-                        "per_page должен быть целым числом от 1 до {}",
-                        edusearch_search::limits::MAX_PER_PAGE
-                    ),
-                )
-            })?;
-        }
+        let request = decode(&present).map_err(|error| {
+            tracing::debug!(%error, "search parameters rejected");
+            ApiError::bad_request("invalid_parameter", "Неверные параметры поиска")
+        })?;
         request.validate()?;
         Ok(request)
     }
 }
 
-/// `items` or `resolutions`.
-pub fn parse_level(value: &str) -> Result<Level, ApiError> {
-    match value.trim() {
-        "" | "items" => Ok(Level::Items),
-        "resolutions" => Ok(Level::Resolutions),
-        _ => Err(ApiError::bad_request(
-            "invalid_level",
-            "Параметр level должен быть items или resolutions",
-        )),
+fn decode(pairs: &[(String, String)]) -> Result<SearchRequest, serde_urlencoded::de::Error> {
+    let encoded = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    serde_urlencoded::from_str(&encoded)
+}
+
+/// Check boxes send `on`; people type `1` or `да`.
+fn normalize_flag(value: &str) -> String {
+    match value.trim().to_lowercase().as_str() {
+        "1" | "on" | "yes" | "true" | "да" => "true".to_string(),
+        "0" | "off" | "no" | "false" | "нет" => "false".to_string(),
+        other => other.to_string(),
     }
 }
 
-/// `relevance` or `date`.
-pub fn parse_sort(value: &str) -> Result<Sort, ApiError> {
-    match value.trim() {
-        "" | "relevance" => Ok(Sort::Relevance),
-        "date" => Ok(Sort::Date),
-        _ => Err(ApiError::bad_request(
+/// The error for a value of `name` that does not parse.
+fn invalid_value(name: &str) -> ApiError {
+    match name {
+        "year" => ApiError::bad_request("invalid_year", "Год должен быть числом, например 2023"),
+        "year_to" => ApiError::bad_request(
+            "invalid_year_to",
+            "Последний год диапазона должен быть числом, например 2024",
+        ),
+        "level" => ApiError::bad_request(
+            "invalid_level",
+            "Параметр level должен быть items или resolutions",
+        ),
+        "sort" => ApiError::bad_request(
             "invalid_sort",
             "Параметр sort должен быть relevance или date",
-        )),
+        ),
+        "page" => ApiError::bad_request(
+            "invalid_page",
+            "Номер страницы должен быть целым числом от 1",
+        ),
+        "per_page" => ApiError::bad_request(
+            "invalid_per_page",
+            format!(
+                "per_page должен быть целым числом от 1 до {}",
+                limits::MAX_PER_PAGE
+            ),
+        ),
+        "literal" => ApiError::bad_request(
+            "invalid_literal",
+            "Параметр literal должен быть true или false",
+        ),
+        other => ApiError::bad_request(
+            "invalid_parameter",
+            format!("Неверное значение параметра «{}»", quote_name(other)),
+        ),
     }
+}
+
+/// `items` or `resolutions` (empty: items).
+pub fn parse_level(value: &str) -> Result<edusearch_search::Level, ApiError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(edusearch_search::Level::default());
+    }
+    serde_json::from_value(Value::String(value.to_string())).map_err(|_| invalid_value("level"))
 }
 
 fn quote_name(name: &str) -> String {
@@ -155,94 +193,70 @@ fn quote_name(name: &str) -> String {
     quoted
 }
 
-/// The state of the search page, as carried by its URL.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageState {
-    /// Query as typed.
-    pub q: String,
-    /// Region filter.
-    pub region: Option<String>,
-    /// Explicit year filter.
-    pub year: Option<i32>,
-    /// Topic filter.
-    pub topic: Option<String>,
-    /// Addressee filter.
-    pub addressee: Option<String>,
-    /// Items or resolutions.
-    pub level: Level,
-    /// Order.
-    pub sort: Sort,
-    /// 1-based page.
-    pub page: usize,
+/// The parameters of the search page for a request: those that differ from the defaults, the
+/// query first (the page size belongs to the API and is left out).
+pub fn page_params(request: &SearchRequest) -> Vec<(String, String)> {
+    let (Value::Object(fields), Value::Object(default_fields)) = (
+        serde_json::to_value(request).unwrap_or(Value::Null),
+        defaults(),
+    ) else {
+        return Vec::new();
+    };
+    let names = std::iter::once("q").chain(
+        fields
+            .keys()
+            .map(String::as_str)
+            .filter(|name| *name != "q"),
+    );
+    let mut params = Vec::new();
+    for name in names {
+        let Some(value) = fields.get(name) else {
+            continue;
+        };
+        if name == "per_page" || default_fields.get(name) == Some(value) {
+            continue;
+        }
+        let text = match value {
+            Value::Null => continue,
+            Value::String(text) => text.clone(),
+            Value::Bool(flag) => flag.to_string(),
+            Value::Number(number) => number.to_string(),
+            other => other.to_string(),
+        };
+        params.push((name.to_string(), text));
+    }
+    params
 }
 
-impl PageState {
-    /// The page state of a search request (page size is not part of the page's URL).
-    pub fn of(request: &SearchRequest) -> Self {
-        Self {
-            q: request.q.clone(),
-            region: request.region.clone(),
-            year: request.year,
-            topic: request.topic.clone(),
-            addressee: request.addressee.clone(),
-            level: request.level,
-            sort: request.sort,
-            page: request.page,
-        }
+/// The URL of the search page for a request.
+pub fn page_href(request: &SearchRequest) -> String {
+    let params = page_params(request);
+    if params.is_empty() {
+        return "/".to_string();
     }
+    let query: Vec<String> = params
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode_component(value)))
+        .collect();
+    format!("/?{}", query.join("&"))
+}
 
-    /// The URL of the search page in this state; defaults are left out.
-    pub fn href(&self) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        if !self.q.is_empty() {
-            pairs.push(("q", self.q.clone()));
-        }
-        if let Some(region) = &self.region {
-            pairs.push(("region", region.clone()));
-        }
-        if let Some(year) = self.year {
-            pairs.push(("year", year.to_string()));
-        }
-        if let Some(topic) = &self.topic {
-            pairs.push(("topic", topic.clone()));
-        }
-        if let Some(addressee) = &self.addressee {
-            pairs.push(("addressee", addressee.clone()));
-        }
-        if self.level == Level::Resolutions {
-            pairs.push(("level", "resolutions".to_string()));
-        }
-        if self.sort == Sort::Date {
-            pairs.push(("sort", "date".to_string()));
-        }
-        if self.page > 1 {
-            pairs.push(("page", self.page.to_string()));
-        }
-        if pairs.is_empty() {
-            return "/".to_string();
-        }
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode_component(value)))
-            .collect();
-        format!("/?{}", query.join("&"))
-    }
+/// A copy of `request` with `change` applied and the first page.
+pub fn with(request: &SearchRequest, change: impl FnOnce(&mut SearchRequest)) -> SearchRequest {
+    let mut next = request.clone();
+    next.page = 1;
+    change(&mut next);
+    next
+}
 
-    /// The same state with another change applied and the page reset to the first.
-    pub fn with(&self, change: impl FnOnce(&mut PageState)) -> Self {
-        let mut next = self.clone();
-        next.page = 1;
-        change(&mut next);
-        next
-    }
-
-    /// Whether any filter is set.
-    pub fn has_filters(&self) -> bool {
-        self.region.is_some()
-            || self.year.is_some()
-            || self.topic.is_some()
-            || self.addressee.is_some()
-    }
+/// Whether any filter is set.
+pub fn has_filters(request: &SearchRequest) -> bool {
+    request.region.is_some()
+        || request.year.is_some()
+        || request.year_to.is_some()
+        || request.municipality.is_some()
+        || request.topic.is_some()
+        || request.addressee.is_some()
 }
 
 /// Percent-encodes a query-string component (`application/x-www-form-urlencoded`, space as `+`).
@@ -254,10 +268,7 @@ pub fn encode_component(value: &str) -> String {
                 out.push(char::from(byte));
             }
             b' ' => out.push('+'),
-            other => {
-                out.push('%');
-                out.push_str(&format!("{other:02X}"));
-            }
+            other => out.push_str(&format!("%{other:02X}")),
         }
     }
     out
@@ -265,6 +276,8 @@ pub fn encode_component(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use edusearch_search::{Level, Sort};
+
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Pairs {
@@ -276,14 +289,42 @@ mod tests {
     }
 
     #[test]
-    fn empty_values_count_as_absent() {
-        let request = pairs(&[("q", "ОВЗ"), ("year", ""), ("region", " "), ("page", "")])
-            .search_request()
-            .unwrap();
+    fn every_request_field_is_a_parameter() {
+        for name in [
+            "q",
+            "region",
+            "year",
+            "topic",
+            "addressee",
+            "level",
+            "page",
+            "per_page",
+            "sort",
+        ] {
+            assert!(SEARCH_PARAMS.iter().any(|param| param == name), "{name}");
+        }
+    }
+
+    #[test]
+    fn values_parse_and_empty_ones_count_as_absent() {
+        let request = pairs(&[
+            ("q", "ОВЗ"),
+            ("year", " 2023 "),
+            ("region", " "),
+            ("page", ""),
+            ("level", "resolutions"),
+            ("sort", "date"),
+        ])
+        .search_request()
+        .unwrap();
         assert_eq!(request.q, "ОВЗ");
         assert_eq!(
             (request.year, request.region, request.page),
-            (None, None, 1)
+            (Some(2023), None, 1)
+        );
+        assert_eq!(
+            (request.level, request.sort),
+            (Level::Resolutions, Sort::Date)
         );
     }
 
@@ -309,30 +350,48 @@ mod tests {
     #[test]
     fn strict_mode_refuses_unknown_and_repeated_parameters() {
         let unknown = pairs(&[("regoin", "x")])
-            .check_strict(SEARCH_PARAMS)
+            .check_strict(SEARCH_PARAMS.as_slice())
             .unwrap_err();
         assert_eq!(unknown.code, "unknown_parameter");
         assert!(unknown.message.contains("«regoin»"));
         let repeated = pairs(&[("q", "a"), ("q", "b")])
-            .check_strict(SEARCH_PARAMS)
+            .check_strict(SEARCH_PARAMS.as_slice())
             .unwrap_err();
         assert_eq!(repeated.code, "duplicate_parameter");
+        let lenient = pairs(&[("q", "a"), ("utm", "x"), ("q", "b"), ("per_page", "5")])
+            .search_only(&["per_page"]);
+        assert_eq!(lenient.0, vec![("q".to_string(), "a".to_string())]);
     }
 
     #[test]
-    fn urls_round_trip_russian_values() {
-        let state = PageState {
+    fn urls_carry_what_differs_from_the_defaults() {
+        let request = SearchRequest {
             q: "профориентация 2023".into(),
             region: Some("Краснодарский край".into()),
             topic: Some("ОВЗ & инклюзия".into()),
+            level: Level::Resolutions,
             page: 2,
-            ..PageState::default()
+            per_page: 5,
+            ..SearchRequest::default()
         };
-        let href = state.href();
+        let href = page_href(&request);
         assert!(href.starts_with("/?q=%D0%BF"), "{href}");
         assert!(href.contains("&topic=%D0%9E%D0%92%D0%97+%26+"), "{href}");
-        assert!(href.ends_with("&page=2"));
-        assert_eq!(PageState::default().href(), "/");
-        assert_eq!(state.with(|next| next.region = None).page, 1);
+        assert!(href.contains("&level=resolutions"), "{href}");
+        assert!(href.contains("&page=2"), "{href}");
+        assert!(!href.contains("per_page"));
+        assert_eq!(page_href(&SearchRequest::default()), "/");
+        assert_eq!(with(&request, |next| next.region = None).page, 1);
+        // What a URL says, parsing gives back.
+        let query = href.trim_start_matches("/?");
+        let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+        let back = Pairs(parsed).search_request().unwrap();
+        assert_eq!(
+            back,
+            SearchRequest {
+                per_page: back.per_page,
+                ..request
+            }
+        );
     }
 }
