@@ -8,25 +8,31 @@
 //! unrelated words (образ ≠ образование). The index keeps roots in a separate, lower-weighted
 //! field, so exact and inflected forms still rank above derived ones.
 
-/// Derivational suffixes of Snowball stems, longest first.
-const SUFFIXES: &[&str] = &[
-    "ационн",
-    "ацион",
-    "ничеств",
-    "ирован",
-    "ирова",
-    "тельн",
-    "ован",
-    "ова",
-    "ыва",
-    "ива",
-    "ивн",
-    "ств",
-    "ан",
-    "ен",
-    "ац",
-    "ник",
-    "а",
+/// Derivational suffixes of Snowball stems and what replaces them, longest first.
+/// Agent nouns and their activities meet on the adjective stem (наставник, наставничество →
+/// наставн; дошкольник → дошкольн, as in дошкольный).
+const SUFFIXES: &[(&str, &str)] = &[
+    ("ационн", ""),
+    ("ацион", ""),
+    ("ничеств", "н"),
+    ("ирован", ""),
+    ("ирова", ""),
+    ("ическ", ""),
+    ("изац", ""),
+    ("тельн", ""),
+    ("ован", ""),
+    ("ьск", ""),
+    ("изм", ""),
+    ("ова", ""),
+    ("ыва", ""),
+    ("ива", ""),
+    ("ивн", ""),
+    ("ник", "н"),
+    ("ств", ""),
+    ("ан", ""),
+    ("ен", ""),
+    ("ац", ""),
+    ("а", ""),
 ];
 
 /// Shortest root a suffix may leave.
@@ -34,10 +40,14 @@ pub const MIN_ROOT_CHARS: usize = 5;
 
 /// Roots that must not be produced: they would join unrelated families.
 pub const PROTECTED_ROOTS: &[&str] = &[
-    "образ",  // образ (image) ≠ образование (education)
-    "соверш", // совершение (an act) ≠ совершенствование (improvement)
-    "способ", // способ (a method) ≠ способствовать (to foster)
-    "сообщ",  // сообщение (a message) ≠ сообщество (a community)
+    "образ",    // образ (image) ≠ образование (education)
+    "соверш",   // совершение (an act) ≠ совершенствование (improvement)
+    "способ",   // способ (a method) ≠ способствовать (to foster)
+    "сообщ",    // сообщение (a message) ≠ сообщество (a community)
+    "орган",    // орган (a body) ≠ организация (an organisation)
+    "персонал", // персонал (staff) ≠ персонализация
+    "национал", // национальный ≠ национализм
+    "механ",    // механизм ≠ механический
 ];
 
 /// Stems whose family must stay apart from the root the rules would give them.
@@ -54,10 +64,11 @@ pub fn derivational_root(stem: &str) -> String {
     }
     let mut root = stem.to_string();
     loop {
-        let stripped = SUFFIXES.iter().find_map(|suffix| {
+        let stripped = SUFFIXES.iter().find_map(|(suffix, replacement)| {
             let shorter = root.strip_suffix(suffix)?;
             let long_enough = shorter.chars().count() >= MIN_ROOT_CHARS;
-            (long_enough && !PROTECTED_ROOTS.contains(&shorter)).then(|| shorter.to_string())
+            let allowed = long_enough && !PROTECTED_ROOTS.contains(&shorter);
+            allowed.then(|| format!("{shorter}{replacement}"))
         });
         match stripped {
             Some(shorter) => root = shorter,
@@ -91,6 +102,10 @@ mod tests {
                 "воспитывать",
             ],
             &["наставничество", "наставник", "наставников"],
+            &["дошкольники", "дошкольного", "дошкольных"],
+            &["цифровизация", "цифровой", "цифровых"],
+            &["патриотизм", "патриотического", "патриотическое"],
+            &["родители", "родительских", "родителей"],
             &["рекомендация", "рекомендовать", "рекомендуется"],
             &["инклюзия", "инклюзивный", "инклюзивного"],
             &["организация", "организационный", "организовать"],
@@ -116,6 +131,9 @@ mod tests {
             ("способ", "способствовать"),
             ("сообщение", "сообщество"),
             ("совершить", "совершенствовать"),
+            ("орган", "организация"),
+            ("персонал", "персонализация"),
+            ("национальный", "национализм"),
         ] {
             assert_ne!(root(left), root(right), "{left} must not join {right}");
         }

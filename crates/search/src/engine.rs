@@ -10,7 +10,8 @@ use edusearch_indexer::{
 use edusearch_resolution::Resolution;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -35,14 +36,19 @@ use crate::understand::understand;
 /// its topics, and the resolution's event and title (shared by all items of a resolution).
 const FIELD_BOOSTS: &[(&str, f32)] = &[
     (edusearch_indexer::fields::TEXT, 1.0),
-    (edusearch_indexer::fields::TEXT_EXACT, 0.3),
-    (edusearch_indexer::fields::TEXT_ROOT, 0.35),
+    (edusearch_indexer::fields::TEXT_EXACT, 0.15),
+    (edusearch_indexer::fields::TEXT_ROOT, 0.25),
     (edusearch_indexer::fields::ADDRESSEE, 0.6),
     (edusearch_indexer::fields::TOPICS_TEXT, 0.5),
     (edusearch_indexer::fields::EVENT, 0.4),
     (edusearch_indexer::fields::TITLE, 0.3),
     (edusearch_indexer::fields::PLACE_TEXT, 0.3),
 ];
+
+/// With fewer hits than this having every word, hits with some of the words are added.
+const RELAX_BELOW: usize = 10;
+/// Boost that keeps hits with every word above hits with some of them.
+const ALL_WORDS_BOOST: f32 = 10.0;
 
 /// Score added to hits on the topic the query names.
 const TOPIC_BOOST: f32 = 0.5;
@@ -171,35 +177,29 @@ impl Engine {
             level: request.level,
         };
 
-        let mut relaxed = false;
-        let (mut text_query, synonyms) = self.text_query(&understood.text, pipeline);
-        let mut full_query = self.with_filters(text_query.as_deref(), &filters, None);
-        let mut total = searcher.search(full_query.as_ref(), &Count)?;
-        if full && total == 0 && understood.text.split_whitespace().count() > 1 {
-            // No hit has every word: show hits with some of them, and say so.
-            relaxed = true;
-            text_query = self.any_word_query(&understood.text);
-            full_query = self.with_filters(text_query.as_deref(), &filters, None);
-            total = searcher.search(full_query.as_ref(), &Count)?;
-        }
+        let (text_query, synonyms, relaxed) =
+            self.ranked_text_query(&searcher, &understood.text, pipeline, &filters)?;
+        let full_query = self.with_filters(text_query.as_deref(), &filters, None);
+        let total = searcher.search(full_query.as_ref(), &Count)?;
 
         let offset = (request.page - 1) * request.per_page;
         let addresses = self.top_docs(&searcher, full_query.as_ref(), request, offset)?;
-        let snippets = match text_query.as_ref() {
-            Some(query) => {
-                let mut generator = SnippetGenerator::create(&searcher, query, self.schema.text)?;
+        // Stems mark inflected forms; roots mark derived ones («профориентационных»).
+        let mut snippets = Vec::new();
+        if let Some(query) = text_query.as_ref() {
+            for field in [self.schema.text, self.schema.text_root] {
+                let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), field)?;
                 generator.set_max_num_chars(match request.level {
                     Level::Items => ITEM_SNIPPET_CHARS,
                     Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
                 });
-                Some(generator)
+                snippets.push(generator);
             }
-            None => None,
-        };
+        }
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&document, score, request.level, snippets.as_ref()));
+            hits.push(self.hit(&document, score, request.level, &snippets));
         }
 
         let text_query = text_query.as_deref();
@@ -257,10 +257,16 @@ impl Engine {
             self.schema.text_exact,
             &edusearch_russian::normalize_word(word),
         );
-        let analyzed = self.analyze(self.schema.text, word);
-        let stem = analyzed.map(|stem| Term::from_field_text(self.schema.text, &stem));
+        // Known in some form: as typed, by its stem, or by a derived word (дошкольники →
+        // дошкольных), so a real word is never «corrected» into another.
+        let analyzed = [self.schema.text, self.schema.text_root]
+            .into_iter()
+            .filter_map(|field| {
+                self.analyze(field, word)
+                    .map(|token| Term::from_field_text(field, &token))
+            });
         std::iter::once(exact)
-            .chain(stem)
+            .chain(analyzed)
             .any(|term| searcher.doc_freq(&term).is_ok_and(|count| count > 0))
     }
 
@@ -449,6 +455,46 @@ impl Engine {
         (self.parse(&expanded, &fields, true), synonyms)
     }
 
+    /// The text query that ranks the hits: every word required; when that finds fewer than
+    /// [`RELAX_BELOW`] hits, hits with only some of the words follow them (and `relaxed` says
+    /// so), as a methodologist's «воспитательная работа» should also find «воспитательную
+    /// систему».
+    fn ranked_text_query(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        pipeline: Pipeline,
+        filters: &Filters,
+    ) -> Result<(Option<Box<dyn Query>>, Vec<SynonymUse>, bool), SearchError> {
+        let (all_words, synonyms) = self.text_query(text, pipeline);
+        let Some(all_words) = all_words else {
+            return Ok((None, synonyms, false));
+        };
+        if pipeline == Pipeline::Baseline || text.split_whitespace().count() < 2 {
+            return Ok((Some(all_words), synonyms, false));
+        }
+        let strict = self.with_filters(Some(all_words.as_ref()), filters, None);
+        let strict_total = searcher.search(strict.as_ref(), &Count)?;
+        if strict_total >= RELAX_BELOW {
+            return Ok((Some(all_words), synonyms, false));
+        }
+        let Some(any_word) = self.any_word_query(text) else {
+            return Ok((Some(all_words), synonyms, false));
+        };
+        let combined: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(all_words.box_clone(), ALL_WORDS_BOOST)) as Box<dyn Query>,
+            ),
+            (Occur::Should, any_word),
+        ]));
+        let widened = self.with_filters(Some(combined.as_ref()), filters, None);
+        if searcher.search(widened.as_ref(), &Count)? == strict_total {
+            return Ok((Some(all_words), synonyms, false));
+        }
+        Ok((Some(combined), synonyms, true))
+    }
+
     /// Any word of the text, in the weighted fields (for the relaxed retry).
     fn any_word_query(&self, text: &str) -> Option<Box<dyn Query>> {
         let (expanded, _) = Synonyms::builtin().expand(&with_compound_spellings(&sanitize(text)));
@@ -626,7 +672,7 @@ impl Engine {
         document: &TantivyDocument,
         score: f32,
         level: Level,
-        snippets: Option<&SnippetGenerator>,
+        snippets: &[SnippetGenerator],
     ) -> Hit {
         let text_of = |field: Field| {
             document
@@ -832,36 +878,51 @@ fn sanitize(text: &str) -> String {
 
 /// The text as HTML with the query's words in `<mark>`: the whole text when it fits in
 /// `max_chars`, else the best fragment with `…` where it is cut.
-fn highlight(snippets: Option<&SnippetGenerator>, text: &str, max_chars: usize) -> String {
+fn highlight(snippets: &[SnippetGenerator], text: &str, max_chars: usize) -> String {
     let fits = text.chars().count() <= max_chars;
-    let Some(generator) = snippets else {
+    let mut window: Option<std::ops::Range<usize>> = None;
+    let mut marks: Vec<std::ops::Range<usize>> = Vec::new();
+    for generator in snippets {
+        let snippet = generator.snippet(text);
+        if snippet.is_empty() {
+            continue;
+        }
+        let fragment = snippet.fragment_range();
+        window.get_or_insert_with(|| fragment.clone());
+        marks.extend(
+            snippet
+                .highlighted()
+                .iter()
+                .map(|range| fragment.start + range.start..fragment.start + range.end),
+        );
+    }
+    let Some(window) = window else {
         return escape_html(&truncate_chars(text, max_chars));
     };
-    let snippet = generator.snippet(text);
-    if snippet.is_empty() {
-        return escape_html(&truncate_chars(text, max_chars));
-    }
-    let fragment = snippet.fragment_range();
     let (start, end) = if fits {
         (0, text.len())
     } else {
-        (fragment.start, fragment.end)
+        (window.start, window.end)
     };
+    marks.sort_by_key(|range| (range.start, std::cmp::Reverse(range.end)));
     let mut html = String::with_capacity(text.len() + 32);
     if start > 0 {
         html.push('…');
     }
     let mut cursor = start;
-    for range in snippet.highlighted() {
-        let (from, to) = (fragment.start + range.start, fragment.start + range.end);
-        if from < cursor || to > end {
+    for range in marks {
+        if range.start < cursor
+            || range.end > end
+            || !text.is_char_boundary(range.start)
+            || !text.is_char_boundary(range.end)
+        {
             continue;
         }
-        html.push_str(&escape_html(&text[cursor..from]));
+        html.push_str(&escape_html(&text[cursor..range.start]));
         html.push_str("<mark>");
-        html.push_str(&escape_html(&text[from..to]));
+        html.push_str(&escape_html(&text[range.clone()]));
         html.push_str("</mark>");
-        cursor = to;
+        cursor = range.end;
     }
     html.push_str(&escape_html(&text[cursor..end]));
     if end < text.len() {

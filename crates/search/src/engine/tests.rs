@@ -370,3 +370,18 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn derived_forms_are_highlighted_too() {
+    let response = search("профориентация 2023");
+    let item18 = response
+        .hits
+        .iter()
+        .find(|hit| hit.item_position == Some(18))
+        .unwrap();
+    assert!(
+        item18.highlight.contains("<mark>профориентационных</mark>"),
+        "{}",
+        item18.highlight
+    );
+}
