@@ -100,7 +100,7 @@ fn broken_files_are_skipped_with_reasons_and_the_rest_is_searchable() {
     assert!(report.contains("indexed 6 resolutions"), "{report}");
     assert!(report.contains("skipped 2 files"), "{report}");
     assert!(report.contains("empty.txt: file is empty"), "{report}");
-    assert!(report.contains("scan.txt: file is binary"), "{report}");
+    assert!(report.contains("scan.txt: file looks binary"), "{report}");
     assert!(
         report.contains("no-list.txt: no recommendation list found"),
         "{report}"

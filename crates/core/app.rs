@@ -219,6 +219,9 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
             || cause
                 .downcast_ref::<edusearch_resolution::ParseError>()
                 .is_some()
+            || cause
+                .downcast_ref::<edusearch_extract::ExtractError>()
+                .is_some()
     });
     if user_error {
         ExitCode::from(2)
@@ -351,13 +354,34 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("failed to read {}", args.file.display()))?;
     let source = args.file.to_string_lossy();
-    let resolution = edusearch_resolution::parse_resolution(&source, &bytes)
+    let extracted =
+        edusearch_extract::extract(&source, &bytes, &edusearch_extract::Limits::default())
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let mut resolution = edusearch_resolution::parse_text(&source, &extracted.text)
         .with_context(|| format!("cannot parse {}", args.file.display()))?;
+    resolution
+        .warnings
+        .extend(extracted.warnings.iter().cloned());
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &resolution)?;
+        let mut value = serde_json::to_value(&resolution)?;
+        value["extraction"] = serde_json::json!({
+            "format": extracted.format.name(),
+            "encoding": extracted.encoding,
+        });
+        serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
     } else {
+        writeln!(
+            out,
+            "format:        {}{}",
+            extracted.format.name(),
+            extracted
+                .encoding
+                .as_deref()
+                .map(|encoding| format!(", {encoding}"))
+                .unwrap_or_default()
+        )?;
         output::resolution(&mut out, &resolution)?;
     }
     Ok(ExitCode::SUCCESS)

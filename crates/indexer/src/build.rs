@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use edusearch_resolution::parse_resolution;
+use edusearch_resolution::parse_text;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
@@ -14,9 +14,6 @@ use crate::IndexError;
 use crate::layout::IndexRoot;
 use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::schema::IndexSchema;
-
-/// File extensions the indexer reads.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt"];
 
 /// Whether a build reads everything or only what changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -303,9 +300,8 @@ fn write_generation(
                         None,
                     ),
                     None => {
-                        let outcome = bytes.and_then(|bytes| {
-                            parse_resolution(&relative, &bytes).map_err(|error| error.to_string())
-                        });
+                        let outcome =
+                            bytes.and_then(|bytes| parse_file(&relative, &bytes, options));
                         match outcome {
                             Ok(resolution) => (
                                 FileEntry {
@@ -394,28 +390,8 @@ fn write_generation(
     Ok(report)
 }
 
-/// Reads a file after checking its format and size; the error is the reason it is skipped.
+/// Reads a file after checking its size; the error is the reason it is skipped.
 fn read_checked(path: &Path, options: &BuildOptions) -> Result<Vec<u8>, String> {
-    let extension = path
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .map(str::to_lowercase)
-        .unwrap_or_default();
-    if !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
-        return Err(format!(
-            "unsupported format{}; supported: {}",
-            if extension.is_empty() {
-                String::new()
-            } else {
-                format!(" .{extension}")
-            },
-            SUPPORTED_EXTENSIONS
-                .iter()
-                .map(|extension| format!(".{extension}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
     let size = fs::metadata(path)
         .map_err(|error| format!("cannot read file: {error}"))?
         .len();
@@ -427,6 +403,24 @@ fn read_checked(path: &Path, options: &BuildOptions) -> Result<Vec<u8>, String> 
         ));
     }
     fs::read(path).map_err(|error| format!("cannot read file: {error}"))
+}
+
+/// Extracts the text of a file in any supported format and parses it.
+pub fn parse_file(
+    relative: &str,
+    bytes: &[u8],
+    options: &BuildOptions,
+) -> Result<edusearch_resolution::Resolution, String> {
+    let limits = edusearch_extract::Limits {
+        max_file_bytes: options.max_file_bytes,
+        ..edusearch_extract::Limits::default()
+    };
+    let extracted =
+        edusearch_extract::extract(relative, bytes, &limits).map_err(|error| error.to_string())?;
+    let mut resolution =
+        parse_text(relative, &extracted.text).map_err(|error| error.to_string())?;
+    resolution.warnings.extend(extracted.warnings);
+    Ok(resolution)
 }
 
 fn content_hash(bytes: &[u8]) -> String {
@@ -466,9 +460,15 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                ("empty.txt", "file is empty"),
-                ("image.txt", "file is binary, not text"),
-                ("notes.pdfx", "unsupported format .pdfx; supported: .txt"),
+                ("empty.txt", "file is empty; supply a file with text"),
+                (
+                    "image.txt",
+                    "file looks binary, not text; supply a text file, a document or a pdf"
+                ),
+                (
+                    "notes.pdfx",
+                    "unsupported format .pdfx; supported: .txt, .text, .html, .htm, .xhtml, .docx, .doc, .odt, .rtf, .pdf"
+                ),
             ]
         );
         let (index, _) = open_index(&root).unwrap();

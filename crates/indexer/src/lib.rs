@@ -14,7 +14,7 @@ mod schema;
 
 pub use build::{
     BuildMode, BuildOptions, BuildProgress, BuildReport, FileProblem, NoProgress, build_index,
-    collect_files,
+    collect_files, parse_file,
 };
 pub use corpus::{ADDED_FOLDER, REMOVED_FOLDER, add_to_corpus, remove_from_corpus};
 pub use error::IndexError;

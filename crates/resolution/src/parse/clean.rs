@@ -150,9 +150,18 @@ pub(crate) fn join_broken_lines(lines: Vec<Line>) -> Vec<Line> {
     let mut joined: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
         let continues = joined.last().is_some_and(|previous: &Line| {
+            let lowercase_next = line.text.chars().next().is_some_and(char::is_lowercase);
+            // A quotation left open runs on into the next line, whatever its first letter
+            // («… в Центрах / «Точка роста»» wrapped by a PDF).
+            let open_quote =
+                previous.text.matches('«').count() > previous.text.matches('»').count();
+            // A venue or date line of its own («г. Краснодар», «18 августа 2022 г.») stays one.
+            let standalone = super::header::PLACE_LINE.is_match(&line.text)
+                || super::dates::is_date_line(&line.text);
             !ends_clause(&previous.text)
-                && line.text.chars().next().is_some_and(char::is_lowercase)
+                && (lowercase_next || open_quote)
                 && !starts_list_item(&line.text)
+                && !standalone
         });
         match joined.last_mut() {
             Some(previous) if continues => {
@@ -195,6 +204,22 @@ mod tests {
             "Руководители приняли участие в 5 секциях, одна из которых транслировалась."
         );
         assert!(lines[1].paragraph_start);
+    }
+
+    #[test]
+    fn an_open_quotation_continues_on_the_next_line() {
+        let text = "конференции «Внедрение форм работы в\nЦентрах «Точка роста», организованной\nг. Краснодар";
+        let lines: Vec<_> = join_broken_lines(clean_lines(text))
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "конференции «Внедрение форм работы в Центрах «Точка роста», организованной",
+                "г. Краснодар"
+            ]
+        );
     }
 
     #[test]

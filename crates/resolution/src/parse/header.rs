@@ -23,7 +23,7 @@ pub(crate) struct TitleBlock {
 }
 
 /// A standalone venue line such as «г. Краснодар» or «город Мегион».
-static PLACE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static PLACE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:г\.|город|пос\.|п\.|пгт|с\.|ст\.|станица|село)\s*[А-ЯЁ][А-Яа-яЁё-]+(?:\s+[А-ЯЁ][А-Яа-яЁё-]+)?\.?$")
         .expect("place line pattern is valid")
 });

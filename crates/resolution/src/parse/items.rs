@@ -168,8 +168,16 @@ enum Style {
 fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
     let mut addressee: Option<String> = None;
     let mut style = (!items.is_empty()).then_some(Style::Numbered);
-    for line in lines {
-        let text = line.text.as_str();
+    let mut pending_heading: Option<String> = None;
+    for (index, line) in lines.iter().enumerate() {
+        let owned;
+        let text = match pending_heading.take() {
+            Some(start) => {
+                owned = format!("{start} {}", line.text);
+                owned.as_str()
+            }
+            None => line.text.as_str(),
+        };
         if CLOSING.is_match(text) && text.chars().count() < 120 || is_date_line(text) {
             break;
         }
@@ -207,6 +215,15 @@ fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
         }
         if is_heading(text) {
             addressee = Some(text.trim_end_matches(':').trim().to_string());
+            continue;
+        }
+        // A heading broken over two lines («… ГБОУ ИРО / Краснодарского края:»).
+        if let Some(next) = lines.get(index + 1)
+            && !LIST_MARK.is_match(&next.text)
+            && is_heading(&format!("{text} {}", next.text))
+            && !text.ends_with(['.', ';'])
+        {
+            pending_heading = Some(text.to_string());
             continue;
         }
         // A plain paragraph: the continuation of a numbered item, else the end of the list.
@@ -325,6 +342,17 @@ mod tests {
             Some("Руководителям Центров «Точка роста»")
         );
         assert_eq!(found.items[2].number, "2");
+    }
+
+    #[test]
+    fn a_heading_broken_over_two_lines_is_one_heading() {
+        let text = "рекомендовано:\nЦентру непрерывного повышения мастерства ГБОУ ИРО\nКраснодарского края:\n1. Внести предложения.";
+        let found = extract(&lines(text));
+        assert_eq!(found.items.len(), 1);
+        assert_eq!(
+            found.items[0].addressee.as_deref(),
+            Some("Центру непрерывного повышения мастерства ГБОУ ИРО Краснодарского края")
+        );
     }
 
     #[test]

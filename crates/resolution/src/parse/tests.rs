@@ -94,6 +94,7 @@ fn seed_001_krasnodar_tochka_rosta() {
     assert!(r.body.contains("в 5 секциях, одна из которых"));
     assert_eq!(r.location.municipality.as_deref(), Some("г. Краснодар"));
     assert_eq!(r.location.region.as_deref(), Some("Краснодарский край"));
+    assert!(r.title.ends_with("Краснодарского края"), "{}", r.title);
 }
 
 #[test]

@@ -1,0 +1,1005 @@
+//! HTML pages: the main text, without the page around it.
+//!
+//! The bytes are decoded (BOM, then `<meta charset>` / `http-equiv` / XML declaration, then
+//! detection), parsed by `html5ever` into a small arena tree (see the crate docs for why), and
+//! then:
+//!
+//! 1. Page furniture is marked as removed: `<script>`, `<style>`, `<nav>`, `<aside>`, forms,
+//!    page-level `<header>`/`<footer>`, `<time>`, ARIA navigation roles, and elements whose
+//!    class or id names share buttons, comments, subscriptions, breadcrumbs, dates of posting
+//!    and the like (only when they hold a minor part of the page text, so a wrapper called
+//!    `page-with-sidebar` cannot take the content with it).
+//! 2. The main container is chosen: the `<article>`/`<main>` with the most text, or else the
+//!    element reached by walking down from `<body>` while one child holds most of the text
+//!    outside links (a readability-like density rule).
+//! 3. It is rendered: blocks are paragraphs, `<li>` and `<tr>` lines (ordered lists numbered as
+//!    a browser shows them), cells tab-separated, `<br>` a newline, `<pre>` kept as is. Short
+//!    blocks that are only «Подписаться», «RSS», «Поделиться», comment counters or «Опубликовано
+//!    …» lines are dropped.
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::{Attribute, QualName, local_name, ns, parse_document};
+
+use crate::layout::TextBuilder;
+use crate::{ExtractError, Limits, Raw, text};
+
+pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Raw, ExtractError> {
+    let declared = declared_charset(bytes);
+    let decoded = text::decode_with_declared(bytes, declared)?;
+    let mut warnings = decoded.warnings;
+    let text = html_to_text(&decoded.text, limits, &mut warnings);
+    Ok(Raw {
+        text,
+        encoding: Some(decoded.encoding),
+        warnings,
+    })
+}
+
+/// The text of an HTML document (already decoded).
+pub(crate) fn html_to_text(html: &str, limits: &Limits, warnings: &mut Vec<String>) -> String {
+    let sink = Sink::new();
+    let tree = parse_document(sink, Default::default()).one(html);
+    let page = Page::new(tree);
+    page.render(limits, warnings)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charset declaration
+
+/// The encoding a page declares in its first bytes: `<meta charset>`, `<meta http-equiv
+/// content="…; charset=…">`, or an XML declaration.
+fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = bytes[..bytes.len().min(8192)].to_ascii_lowercase();
+    let mut search_from = 0;
+    if head.starts_with(b"<?xml")
+        && let Some(end) = head.iter().position(|&byte| byte == b'>')
+        && let Some(label) = value_after(&head[..end], b"encoding")
+    {
+        return encoding_rs::Encoding::for_label(label);
+    }
+    while let Some(offset) = find(&head[search_from..], b"<meta") {
+        let start = search_from + offset;
+        let end = head[start..]
+            .iter()
+            .position(|&byte| byte == b'>')
+            .map_or(head.len(), |end| start + end);
+        if let Some(label) = value_after(&head[start..end], b"charset") {
+            return encoding_rs::Encoding::for_label(label);
+        }
+        search_from = end;
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// The value after `name` `=` in a tag, quotes stripped.
+fn value_after<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let at = find(tag, name)? + name.len();
+    let rest = tag[at..].trim_ascii_start();
+    let rest = rest.strip_prefix(b"=")?.trim_ascii_start();
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let length = rest
+        .iter()
+        .position(|&byte| {
+            !(byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b':' | b'.'))
+        })
+        .unwrap_or(rest.len());
+    (length > 0).then_some(&rest[..length])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arena tree built by html5ever
+
+type NodeId = usize;
+
+#[derive(Debug)]
+enum NodeKind {
+    Document,
+    Element {
+        name: QualName,
+        attrs: Vec<Attribute>,
+    },
+    Text(String),
+    Other,
+}
+
+#[derive(Debug)]
+struct Node {
+    kind: NodeKind,
+    parent: Option<NodeId>,
+    children: Vec<NodeId>,
+}
+
+/// What html5ever holds on to: the node id, and the element name it may ask for at any time.
+#[derive(Debug, Clone)]
+struct Handle(Rc<HandleData>);
+
+#[derive(Debug)]
+struct HandleData {
+    id: NodeId,
+    name: Option<QualName>,
+    template_contents: Option<Handle>,
+}
+
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+    document: Handle,
+    placeholder_name: QualName,
+    quirks: Cell<QuirksMode>,
+}
+
+impl Sink {
+    fn new() -> Self {
+        let document = Node {
+            kind: NodeKind::Document,
+            parent: None,
+            children: Vec::new(),
+        };
+        Sink {
+            nodes: RefCell::new(vec![document]),
+            document: Handle(Rc::new(HandleData {
+                id: 0,
+                name: None,
+                template_contents: None,
+            })),
+            placeholder_name: QualName::new(None, ns!(), local_name!("")),
+            quirks: Cell::new(QuirksMode::NoQuirks),
+        }
+    }
+
+    fn add(&self, kind: NodeKind) -> NodeId {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(Node {
+            kind,
+            parent: None,
+            children: Vec::new(),
+        });
+        nodes.len() - 1
+    }
+
+    fn handle(&self, kind: NodeKind) -> Handle {
+        let id = self.add(kind);
+        Handle(Rc::new(HandleData {
+            id,
+            name: None,
+            template_contents: None,
+        }))
+    }
+
+    fn detach(nodes: &mut [Node], child: NodeId) {
+        if let Some(parent) = nodes[child].parent.take() {
+            nodes[parent].children.retain(|&sibling| sibling != child);
+        }
+    }
+
+    /// Inserts text or a node into `parent` at `index` (`None`: at the end), merging adjacent
+    /// text as a browser does.
+    fn insert(&self, parent: NodeId, index: Option<usize>, child: NodeOrText<Handle>) {
+        let mut nodes = self.nodes.borrow_mut();
+        let position = index.unwrap_or(nodes[parent].children.len());
+        match child {
+            NodeOrText::AppendText(text) => {
+                if let Some(previous) = position.checked_sub(1).map(|at| nodes[parent].children[at])
+                    && let NodeKind::Text(existing) = &mut nodes[previous].kind
+                {
+                    existing.push_str(&text);
+                    return;
+                }
+                nodes.push(Node {
+                    kind: NodeKind::Text(text.to_string()),
+                    parent: Some(parent),
+                    children: Vec::new(),
+                });
+                let id = nodes.len() - 1;
+                nodes[parent].children.insert(position, id);
+            }
+            NodeOrText::AppendNode(handle) => {
+                let id = handle.0.id;
+                Self::detach(&mut nodes, id);
+                let position = position.min(nodes[parent].children.len());
+                nodes[id].parent = Some(parent);
+                nodes[parent].children.insert(position, id);
+            }
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = Handle;
+    type Output = Vec<Node>;
+    type ElemName<'a> = &'a QualName;
+
+    fn finish(self) -> Vec<Node> {
+        self.nodes.into_inner()
+    }
+
+    fn parse_error(&self, _message: Cow<'static, str>) {}
+
+    fn get_document(&self) -> Handle {
+        self.document.clone()
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> &'a QualName {
+        target.0.name.as_ref().unwrap_or(&self.placeholder_name)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
+        let id = self.add(NodeKind::Element {
+            name: name.clone(),
+            attrs,
+        });
+        let template_contents = flags.template.then(|| self.handle(NodeKind::Document));
+        Handle(Rc::new(HandleData {
+            id,
+            name: Some(name),
+            template_contents,
+        }))
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> Handle {
+        self.handle(NodeKind::Other)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Handle {
+        self.handle(NodeKind::Other)
+    }
+
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        self.insert(parent.0.id, None, child);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &Handle,
+        prev_element: &Handle,
+        child: NodeOrText<Handle>,
+    ) {
+        let has_parent = self.nodes.borrow()[element.0.id].parent.is_some();
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        _name: StrTendril,
+        _public_id: StrTendril,
+        _system_id: StrTendril,
+    ) {
+    }
+
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        target
+            .0
+            .template_contents
+            .clone()
+            .unwrap_or_else(|| self.handle(NodeKind::Document))
+    }
+
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        x.0.id == y.0.id
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.quirks.set(mode);
+    }
+
+    fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
+        let location = {
+            let nodes = self.nodes.borrow();
+            nodes[sibling.0.id].parent.and_then(|parent| {
+                let index = nodes[parent]
+                    .children
+                    .iter()
+                    .position(|&child| child == sibling.0.id)?;
+                Some((parent, index))
+            })
+        };
+        if let Some((parent, index)) = location {
+            // Detach first so the index stays right when the node moves within the same parent.
+            if let NodeOrText::AppendNode(handle) = &new_node {
+                let mut nodes = self.nodes.borrow_mut();
+                Self::detach(&mut nodes, handle.0.id);
+            }
+            let index = self.nodes.borrow()[parent]
+                .children
+                .iter()
+                .position(|&child| child == sibling.0.id)
+                .unwrap_or(index);
+            self.insert(parent, Some(index), new_node);
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let NodeKind::Element {
+            attrs: existing, ..
+        } = &mut nodes[target.0.id].kind
+        {
+            for attribute in attrs {
+                if !existing.iter().any(|known| known.name == attribute.name) {
+                    existing.push(attribute);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &Handle) {
+        Self::detach(&mut self.nodes.borrow_mut(), target.0.id);
+    }
+
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
+        let mut nodes = self.nodes.borrow_mut();
+        let children = std::mem::take(&mut nodes[node.0.id].children);
+        for &child in &children {
+            nodes[child].parent = Some(new_parent.0.id);
+        }
+        nodes[new_parent.0.id].children.extend(children);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis and rendering
+
+/// Elements that are never page content.
+const REMOVED_TAGS: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "nav", "aside", "form", "button", "select",
+    "option", "input", "textarea", "label", "iframe", "svg", "math", "canvas", "object", "embed",
+    "video", "audio", "map", "menu", "dialog", "time",
+];
+
+/// Page-level only: a header or footer inside an article is the article's own.
+const PAGE_LEVEL_TAGS: &[&str] = &["header", "footer"];
+
+/// Words in a class or id that mark furniture.
+const FURNITURE_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "likes",
+    "like",
+    "subscribe",
+    "subscription",
+    "rss",
+    "comment",
+    "comments",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "sidebar",
+    "widget",
+    "menu",
+    "navbar",
+    "nav",
+    "banner",
+    "advert",
+    "ads",
+    "cookie",
+    "cookies",
+    "popup",
+    "modal",
+    "print",
+    "tags",
+    "date",
+    "posted",
+    "published",
+    "pubdate",
+    "views",
+    "counter",
+    "footer",
+    "header",
+    "toolbar",
+    "related",
+    "author",
+    "byline",
+    "meta",
+];
+
+/// ARIA roles of furniture.
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "menu",
+    "menubar",
+    "dialog",
+];
+
+/// Blocks that become paragraphs.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "hr",
+    "center",
+    "fieldset",
+    "details",
+    "summary",
+    "dl",
+    "ul",
+    "ol",
+    "table",
+    "caption",
+    "body",
+    "html",
+];
+
+/// Short texts that are widgets, not content (compared lowercased, after trimming).
+const FURNITURE_PREFIXES: &[&str] = &[
+    "подписаться",
+    "подпишитесь",
+    "rss",
+    "поделиться",
+    "поделитесь",
+    "комментарии",
+    "комментариев",
+    "оставить комментарий",
+    "добавить комментарий",
+    "просмотров",
+    "просмотры",
+    "версия для печати",
+    "распечатать",
+    "опубликовано",
+    "дата публикации",
+    "дата размещения",
+    "размещено",
+    "нравится",
+    "читать далее",
+    "назад к списку",
+    "вернуться к списку",
+    "теги:",
+    "метки:",
+];
+
+/// Longest text a furniture block may have; anything longer is content.
+const FURNITURE_MAX_CHARS: usize = 80;
+
+struct Page {
+    nodes: Vec<Node>,
+    removed: Vec<bool>,
+    /// Characters of text outside links in each subtree (furniture excluded).
+    text_chars: Vec<usize>,
+    /// Element nesting depth of each node from the document root.
+    depth: Vec<usize>,
+}
+
+impl Page {
+    fn new(nodes: Vec<Node>) -> Self {
+        let count = nodes.len();
+        let mut page = Page {
+            nodes,
+            removed: vec![false; count],
+            text_chars: vec![0; count],
+            depth: vec![0; count],
+        };
+        for (id, depth) in page.preorder(0) {
+            page.depth[id] = depth;
+        }
+        page.mark_tags();
+        page.count_text();
+        page.mark_furniture_by_name();
+        page.count_text();
+        page
+    }
+
+    fn tag(&self, id: NodeId) -> Option<&str> {
+        match &self.nodes[id].kind {
+            NodeKind::Element { name, .. } => Some(&name.local),
+            _ => None,
+        }
+    }
+
+    fn attr(&self, id: NodeId, wanted: &str) -> Option<&str> {
+        match &self.nodes[id].kind {
+            NodeKind::Element { attrs, .. } => attrs
+                .iter()
+                .find(|attribute| &*attribute.name.local == wanted)
+                .map(|attribute| &*attribute.value),
+            _ => None,
+        }
+    }
+
+    /// Node ids in document order (pre-order), with their element depth; iterative.
+    fn preorder(&self, root: NodeId) -> Vec<(NodeId, usize)> {
+        let mut order = Vec::new();
+        let mut stack = vec![(root, 0usize)];
+        while let Some((id, depth)) = stack.pop() {
+            order.push((id, depth));
+            for &child in self.nodes[id].children.iter().rev() {
+                stack.push((child, depth + 1));
+            }
+        }
+        order
+    }
+
+    fn mark_tags(&mut self) {
+        let order = self.preorder(0);
+        let mut inside_article = vec![false; self.nodes.len()];
+        for &(id, _) in &order {
+            let parent_removed = self.nodes[id]
+                .parent
+                .is_some_and(|parent| self.removed[parent]);
+            let parent_in_article = self.nodes[id]
+                .parent
+                .is_some_and(|parent| inside_article[parent]);
+            let tag = self.tag(id).unwrap_or("");
+            let role = self.attr(id, "role").unwrap_or("").to_ascii_lowercase();
+            inside_article[id] = parent_in_article || matches!(tag, "article" | "main");
+            self.removed[id] = parent_removed
+                || REMOVED_TAGS.contains(&tag)
+                || (PAGE_LEVEL_TAGS.contains(&tag) && !parent_in_article)
+                || FURNITURE_ROLES.contains(&role.as_str())
+                || self.attr(id, "hidden").is_some()
+                || self
+                    .attr(id, "aria-hidden")
+                    .is_some_and(|value| value == "true");
+        }
+    }
+
+    fn count_text(&mut self) {
+        let order = self.preorder(0);
+        self.text_chars.iter_mut().for_each(|count| *count = 0);
+        for &(id, _) in order.iter().rev() {
+            if self.removed[id] {
+                self.text_chars[id] = 0;
+                continue;
+            }
+            let own = match &self.nodes[id].kind {
+                NodeKind::Text(text) => text.chars().filter(|ch| !ch.is_whitespace()).count(),
+                _ => 0,
+            };
+            let children: usize = if self.tag(id) == Some("a") {
+                // Link text counts for little: menus and tag clouds are all links.
+                self.nodes[id]
+                    .children
+                    .iter()
+                    .map(|&child| self.text_chars[child])
+                    .sum::<usize>()
+                    / 8
+            } else {
+                self.nodes[id]
+                    .children
+                    .iter()
+                    .map(|&child| self.text_chars[child])
+                    .sum()
+            };
+            self.text_chars[id] = own + children;
+        }
+    }
+
+    fn mark_furniture_by_name(&mut self) {
+        let total = self.text_chars[0].max(1);
+        let order = self.preorder(0);
+        for &(id, _) in &order {
+            if self.removed[id] {
+                continue;
+            }
+            if self.nodes[id]
+                .parent
+                .is_some_and(|parent| self.removed[parent])
+            {
+                self.removed[id] = true;
+                continue;
+            }
+            if matches!(
+                self.tag(id),
+                Some("html" | "body" | "main" | "article") | None
+            ) {
+                continue;
+            }
+            let named_as_furniture = ["class", "id"].iter().any(|attribute| {
+                self.attr(id, attribute).is_some_and(|value| {
+                    value.split_whitespace().any(|token| {
+                        token
+                            .to_ascii_lowercase()
+                            .split(['-', '_'])
+                            .any(|word| FURNITURE_WORDS.contains(&word))
+                    })
+                })
+            });
+            // A wrapper that holds much of the page is never furniture, whatever its name.
+            if named_as_furniture && self.text_chars[id] * 5 < total * 2 {
+                self.removed[id] = true;
+            }
+        }
+    }
+
+    /// The element whose subtree is the main content.
+    fn main_container(&self) -> NodeId {
+        let order = self.preorder(0);
+        let body = order
+            .iter()
+            .map(|&(id, _)| id)
+            .find(|&id| self.tag(id) == Some("body"))
+            .unwrap_or(0);
+        let total = self.text_chars[body];
+        let marked = order
+            .iter()
+            .map(|&(id, _)| id)
+            .filter(|&id| {
+                !self.removed[id]
+                    && (matches!(self.tag(id), Some("article" | "main"))
+                        || self
+                            .attr(id, "role")
+                            .is_some_and(|role| role.eq_ignore_ascii_case("main")))
+            })
+            .max_by_key(|&id| self.text_chars[id]);
+        if let Some(id) = marked
+            && self.text_chars[id] * 4 >= total
+            && self.text_chars[id] > 0
+        {
+            return id;
+        }
+        // Walk down while one child holds most of the text.
+        let mut current = body;
+        loop {
+            let best = self.nodes[current]
+                .children
+                .iter()
+                .copied()
+                .filter(|&child| !self.removed[child] && self.tag(child).is_some())
+                .max_by_key(|&child| self.text_chars[child]);
+            match best {
+                Some(child)
+                    if self.text_chars[child] * 10 >= self.text_chars[current] * 7
+                        && self.text_chars[child] > 0 =>
+                {
+                    current = child;
+                }
+                _ => return current,
+            }
+        }
+    }
+
+    fn render(&self, limits: &Limits, warnings: &mut Vec<String>) -> String {
+        let root = self.main_container();
+        let mut out = TextBuilder::new();
+        let mut flattened = false;
+        // Explicit stack: (node, depth, entering?); deep pages cannot overflow the call stack.
+        enum Step {
+            Enter(NodeId),
+            Leave(NodeId),
+        }
+        let mut stack = vec![Step::Enter(root)];
+        // Whether the last thing written is a list label, so a block opening the item stays on its line.
+        let mut after_label = false;
+        let mut in_pre = 0usize;
+        let mut in_list_item = 0usize;
+        // Per open <ol>/<ul>: the next number, or None for bullets.
+        let mut lists: Vec<Option<i64>> = Vec::new();
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Enter(id) => {
+                    let depth = self.depth[id];
+                    if self.removed[id] {
+                        continue;
+                    }
+                    match &self.nodes[id].kind {
+                        NodeKind::Text(text) => {
+                            if in_pre > 0 {
+                                out.push_str(text);
+                            } else {
+                                out.push_collapsed(text);
+                            }
+                            after_label &= text.trim().is_empty();
+                            continue;
+                        }
+                        NodeKind::Element { .. } => {}
+                        _ => {
+                            for &child in self.nodes[id].children.iter().rev() {
+                                stack.push(Step::Enter(child));
+                            }
+                            continue;
+                        }
+                    }
+                    if depth > limits.max_html_depth {
+                        flattened = true;
+                    } else if self.is_furniture_text(id) {
+                        continue;
+                    } else {
+                        let tag = self.tag(id).unwrap_or("");
+                        match tag {
+                            "br" => out.line_break(),
+                            "li" => {
+                                out.line_break();
+                                in_list_item += 1;
+                                if let Some(label) = self.list_label(id, lists.last_mut()) {
+                                    out.push_str(&label);
+                                    out.push_char(' ');
+                                    after_label = true;
+                                }
+                            }
+                            "tr" => out.line_break(),
+                            "td" | "th" if self.follows_a_cell(id) => out.push_char('\t'),
+                            "ol" => {
+                                let start = self
+                                    .attr(id, "start")
+                                    .and_then(|value| value.trim().parse().ok());
+                                lists.push(Some(start.unwrap_or(1)));
+                                out.paragraph_break();
+                            }
+                            "ul" => {
+                                lists.push(None);
+                                out.paragraph_break();
+                            }
+                            "pre" => {
+                                in_pre += 1;
+                                out.paragraph_break();
+                            }
+                            _ if BLOCK_TAGS.contains(&tag) => {
+                                if in_list_item == 0 {
+                                    out.paragraph_break();
+                                } else if !after_label {
+                                    out.line_break();
+                                }
+                            }
+                            _ => {}
+                        }
+                        stack.push(Step::Leave(id));
+                    }
+                    for &child in self.nodes[id].children.iter().rev() {
+                        stack.push(Step::Enter(child));
+                    }
+                }
+                Step::Leave(id) => {
+                    let tag = self.tag(id).unwrap_or("");
+                    match tag {
+                        "li" => {
+                            in_list_item = in_list_item.saturating_sub(1);
+                            out.line_break();
+                        }
+                        "tr" => out.line_break(),
+                        "ol" | "ul" => {
+                            lists.pop();
+                            out.paragraph_break();
+                        }
+                        "pre" => {
+                            in_pre = in_pre.saturating_sub(1);
+                            out.paragraph_break();
+                        }
+                        _ if BLOCK_TAGS.contains(&tag) => {
+                            if in_list_item > 0 {
+                                out.line_break();
+                            } else {
+                                out.paragraph_break();
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let deepest = self.depth.iter().copied().max().unwrap_or(0);
+        if flattened || deepest > limits.max_html_depth {
+            warnings.push(format!(
+                "html nests {deepest} levels deep, over the limit of {}; the structure below that depth was flattened",
+                limits.max_html_depth
+            ));
+        }
+        out.finish()
+    }
+
+    /// Whether a table cell has a cell before it in its row.
+    fn follows_a_cell(&self, id: NodeId) -> bool {
+        self.nodes[id].parent.is_some_and(|row| {
+            self.nodes[row]
+                .children
+                .iter()
+                .take_while(|&&cell| cell != id)
+                .any(|&cell| !self.removed[cell] && matches!(self.tag(cell), Some("td" | "th")))
+        })
+    }
+
+    /// The number or bullet a browser would show before this `<li>`, unless the text already
+    /// starts with its own number.
+    fn list_label(&self, id: NodeId, list: Option<&mut Option<i64>>) -> Option<String> {
+        let list = list?;
+        let Some(number) = list.as_mut() else {
+            return Some("-".to_owned());
+        };
+        if let Some(value) = self
+            .attr(id, "value")
+            .and_then(|value| value.trim().parse().ok())
+        {
+            *number = value;
+        }
+        let current = *number;
+        *number = number.saturating_add(1);
+        let text = self.plain_text(id, 16);
+        let already_numbered = text
+            .trim_start()
+            .split_once(['.', ')'])
+            .is_some_and(|(head, _)| {
+                !head.is_empty() && head.chars().all(|ch| ch.is_ascii_digit())
+            });
+        (!already_numbered).then(|| format!("{current}."))
+    }
+
+    /// Up to `limit` characters of the text of a subtree, furniture excluded.
+    fn plain_text(&self, root: NodeId, limit: usize) -> String {
+        let mut text = String::new();
+        for (id, _) in self.preorder(root) {
+            if self.removed[id]
+                || self.nodes[id]
+                    .parent
+                    .is_some_and(|parent| self.removed[parent])
+            {
+                continue;
+            }
+            if let NodeKind::Text(part) = &self.nodes[id].kind {
+                text.push_str(part);
+                if text.len() > limit * 4 {
+                    break;
+                }
+            }
+        }
+        text.chars().take(limit).collect()
+    }
+
+    /// A short block whose text is only a widget label («Подписаться», «Комментарии (3)»).
+    fn is_furniture_text(&self, id: NodeId) -> bool {
+        if !matches!(self.tag(id), Some(tag) if BLOCK_TAGS.contains(&tag) || matches!(tag, "li" | "span" | "a" | "small" | "td"))
+        {
+            return false;
+        }
+        if self.text_chars[id] > FURNITURE_MAX_CHARS {
+            return false;
+        }
+        let text = self
+            .plain_text(id, FURNITURE_MAX_CHARS * 2)
+            .trim()
+            .to_lowercase();
+        if text.is_empty() {
+            return false;
+        }
+        FURNITURE_PREFIXES
+            .iter()
+            .any(|prefix| text.starts_with(prefix))
+            || is_comment_counter(&text)
+    }
+}
+
+/// «12 комментариев», «3 комментария», «Комментариев: 5».
+fn is_comment_counter(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.len() <= 3
+        && words
+            .iter()
+            .any(|word| word.starts_with("комментари") || word.starts_with("просмотр"))
+        && words
+            .iter()
+            .any(|word| word.chars().all(|ch| ch.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(html: &str) -> String {
+        let mut warnings = Vec::new();
+        let text = html_to_text(html, &Limits::default(), &mut warnings);
+        crate::layout::normalize(&text, 100_000, &mut warnings)
+    }
+
+    #[test]
+    fn charset_is_found_in_meta_tags() {
+        let name = |html: &str| declared_charset(html.as_bytes()).map(|encoding| encoding.name());
+        assert_eq!(
+            name(r#"<html><head><meta charset="windows-1251">"#),
+            Some("windows-1251")
+        );
+        assert_eq!(
+            name(r#"<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=koi8-r">"#),
+            Some("KOI8-R")
+        );
+        assert_eq!(
+            name(r#"<?xml version="1.0" encoding='cp1251'?><html>"#),
+            Some("windows-1251")
+        );
+        assert_eq!(name("<html><body>charset=utf-8</body>"), None);
+    }
+
+    #[test]
+    fn blocks_lists_tables_and_entities() {
+        let html = "<body><h1>Резолюция&nbsp;№&#8239;1</h1><p>Первый\n   абзац <b>жирно</b></p>\
+            <ol><li>Один</li><li><p>Два</p></li></ol><ul><li>пункт</li></ul>\
+            <table><tr><td>1</td><td>Совещание</td></tr><tr><td>2</td><td>Конференция</td></tr></table>\
+            строка<br>вторая &laquo;кавычки&raquo; &amp; &lt;тег&gt;</body>";
+        assert_eq!(
+            text_of(html),
+            "Резолюция\u{a0}№\u{202f}1\n\nПервый абзац жирно\n\n1. Один\n2. Два\n\n- пункт\n\n1\tСовещание\n2\tКонференция\n\nстрока\nвторая «кавычки» & <тег>"
+        );
+    }
+
+    #[test]
+    fn already_numbered_items_are_not_numbered_twice() {
+        assert_eq!(
+            text_of("<ol><li>1. Один</li><li>2) Два</li></ol>"),
+            "1. Один\n2) Два"
+        );
+    }
+
+    #[test]
+    fn furniture_is_dropped_and_the_article_is_kept() {
+        let html = r#"<html><head><title>Сайт</title><style>p{}</style><script>var x = "<p>нет</p>";</script></head>
+            <body><header><a href="/">Главная</a> <a href="/news">Новости</a></header>
+            <nav><ul><li><a href="/">Главная</a></li><li><a href="/a">О нас</a></li></ul></nav>
+            <div class="wrapper page-with-sidebar">
+            <article><header><h1>Резолюция совещания</h1><time>18.08.2022</time></header>
+              <div class="entry-meta">Опубликовано 19.08.2022 в 10:15</div>
+              <p>Текст резолюции, который нужно сохранить целиком.</p>
+              <div class="share-buttons"><a>ВКонтакте</a><a>Одноклассники</a></div>
+              <p>Подписаться</p><p>RSS</p><span>12 комментариев</span>
+              <!-- комментарий в разметке -->
+              <form><input value="Поиск"><button>Найти</button></form>
+            </article>
+            <aside>Свежие новости: много текста в боковой колонке</aside></div>
+            <footer>© 2022 Управление образования, все права защищены</footer></body></html>"#;
+        assert_eq!(
+            text_of(html),
+            "Резолюция совещания\n\nТекст резолюции, который нужно сохранить целиком."
+        );
+    }
+
+    #[test]
+    fn densest_container_wins_without_article() {
+        let long = "Участники совещания рекомендуют продолжить работу. ".repeat(10);
+        let html = format!(
+            r#"<body><div id="top"><a href="/">Главная</a><a href="/1">Раздел</a><a href="/2">Ещё раздел</a></div>
+            <div id="page"><div id="left"><a href="/x">Ссылка один</a><br><a href="/y">Ссылка два</a></div>
+            <div id="text"><p>{long}</p><p>{long}</p></div></div>
+            <div id="bottom">Адрес: ул. Ленина, 1</div></body>"#
+        );
+        let text = text_of(&html);
+        assert!(text.starts_with("Участники"), "{text}");
+        assert!(
+            !text.contains("Адрес") && !text.contains("Ссылка"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_with_a_warning() {
+        let html = format!("{}текст{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
+        let mut warnings = Vec::new();
+        let text = html_to_text(&html, &Limits::default(), &mut warnings);
+        assert_eq!(text.trim(), "текст");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+}

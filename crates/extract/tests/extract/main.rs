@@ -1,0 +1,7 @@
+//! Integration tests of `edusearch-extract`, compiled into one binary.
+
+mod broken;
+mod fixtures;
+mod formats;
+mod never_panics;
+mod records;
