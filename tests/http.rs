@@ -40,6 +40,7 @@ fn config(index_root: &Path, data_dir: &Path) -> ServerConfig {
         index_root: index_root.to_path_buf(),
         data_dir: data_dir.to_path_buf(),
         addr: "127.0.0.1:0".parse().unwrap(),
+        admin_token: None,
     }
 }
 
@@ -920,4 +921,66 @@ async fn year_ranges_and_municipalities_are_parameters_too() {
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
         assert_eq!(answer.error_code(), code, "{query}");
     }
+}
+
+#[tokio::test]
+async fn reindex_over_http_needs_the_admin_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let index = dir.path().join("index");
+    std::fs::create_dir_all(&data).unwrap();
+    let first = std::fs::read_dir(corpus())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::copy(&first, data.join("first.txt")).unwrap();
+    build_index(
+        &IndexRoot::new(&index),
+        &BuildOptions::new(&data),
+        &NoProgress,
+    )
+    .unwrap();
+    let post = |token: Option<&str>| {
+        let mut request = Request::post("/api/admin/reindex");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.body(Body::empty()).unwrap()
+    };
+
+    // Off when no token is configured.
+    let off = AppState::open(&config(&index, &data)).unwrap();
+    assert_eq!(
+        send(&off, post(Some("anything"))).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let mut with_token = config(&index, &data);
+    with_token.admin_token = Some("s3cret".into());
+    let state = AppState::open(&with_token).unwrap();
+    let missing = send(&state, post(None)).await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.json()["error"]["code"], "unauthorized");
+    assert_eq!(
+        missing.header(axum::http::header::WWW_AUTHENTICATE),
+        "Bearer"
+    );
+    assert_eq!(
+        send(&state, post(Some("wrong"))).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    std::fs::write(data.join("drones.txt"), DRONE_RESOLUTION).unwrap();
+    let done = send(&state, post(Some("s3cret"))).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let report = done.json();
+    assert_eq!(report["resolutions"], 2);
+    assert_eq!(report["changed"], 1);
+    let drones = format!("/api/search?q={}", enc("квадрокоптеров"));
+    assert!(
+        get(&state, &drones).await.json()["total"].as_u64().unwrap() >= 1,
+        "served at once"
+    );
 }

@@ -187,6 +187,10 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "EDUSEARCH_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Token that turns on `POST /api/admin/reindex` (Authorization: Bearer TOKEN); set it in
+    /// the environment rather than on the command line.
+    #[arg(long, env = "EDUSEARCH_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the level chosen with `-v`.
@@ -415,6 +419,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         index_root: args.index.index,
         data_dir: args.data.data,
         addr: args.addr,
+        admin_token: args.admin_token,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

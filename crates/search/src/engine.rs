@@ -177,8 +177,11 @@ impl Engine {
             level: request.level,
         };
 
-        let (text_query, synonyms, relaxed) =
-            self.ranked_text_query(&searcher, &understood.text, pipeline, &filters)?;
+        let RankedText {
+            query: text_query,
+            synonyms,
+            relaxed,
+        } = self.ranked_text_query(&searcher, &understood.text, pipeline, &filters)?;
         let full_query = self.with_filters(text_query.as_deref(), &filters, None);
         let total = searcher.search(full_query.as_ref(), &Count)?;
 
@@ -465,21 +468,37 @@ impl Engine {
         text: &str,
         pipeline: Pipeline,
         filters: &Filters,
-    ) -> Result<(Option<Box<dyn Query>>, Vec<SynonymUse>, bool), SearchError> {
+    ) -> Result<RankedText, SearchError> {
         let (all_words, synonyms) = self.text_query(text, pipeline);
         let Some(all_words) = all_words else {
-            return Ok((None, synonyms, false));
+            return Ok(RankedText {
+                query: None,
+                synonyms,
+                relaxed: false,
+            });
         };
         if pipeline == Pipeline::Baseline || text.split_whitespace().count() < 2 {
-            return Ok((Some(all_words), synonyms, false));
+            return Ok(RankedText {
+                query: Some(all_words),
+                synonyms,
+                relaxed: false,
+            });
         }
         let strict = self.with_filters(Some(all_words.as_ref()), filters, None);
         let strict_total = searcher.search(strict.as_ref(), &Count)?;
         if strict_total >= RELAX_BELOW {
-            return Ok((Some(all_words), synonyms, false));
+            return Ok(RankedText {
+                query: Some(all_words),
+                synonyms,
+                relaxed: false,
+            });
         }
         let Some(any_word) = self.any_word_query(text) else {
-            return Ok((Some(all_words), synonyms, false));
+            return Ok(RankedText {
+                query: Some(all_words),
+                synonyms,
+                relaxed: false,
+            });
         };
         let combined: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
             (
@@ -490,9 +509,17 @@ impl Engine {
         ]));
         let widened = self.with_filters(Some(combined.as_ref()), filters, None);
         if searcher.search(widened.as_ref(), &Count)? == strict_total {
-            return Ok((Some(all_words), synonyms, false));
+            return Ok(RankedText {
+                query: Some(all_words),
+                synonyms,
+                relaxed: false,
+            });
         }
-        Ok((Some(combined), synonyms, true))
+        Ok(RankedText {
+            query: Some(combined),
+            synonyms,
+            relaxed: true,
+        })
     }
 
     /// Any word of the text, in the weighted fields (for the relaxed retry).
@@ -783,6 +810,14 @@ impl Engine {
         }
         Ok(values)
     }
+}
+
+/// The text query that ranks the hits, the synonyms it was widened with, and whether hits with
+/// only some of the words were let in.
+struct RankedText {
+    query: Option<Box<dyn Query>>,
+    synonyms: Vec<SynonymUse>,
+    relaxed: bool,
 }
 
 /// Which query pipeline runs.

@@ -20,6 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         index_root: PathBuf::from("index-data/index"),
         data_dir: PathBuf::from("index-data/resolutions"),
         addr: "127.0.0.1:8080".parse()?,
+        admin_token: std::env::var("EDUSEARCH_ADMIN_TOKEN").ok(),
     };
     let mut args = std::env::args().skip(1).filter(|arg| arg != "serve");
     while let Some(flag) = args.next() {

@@ -57,6 +57,7 @@
 //! generation it opens a new engine and swaps it in. Requests already running keep the engine
 //! they started with.
 
+mod admin;
 mod api;
 mod error;
 mod format;
@@ -98,6 +99,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Address to listen on.
     pub addr: SocketAddr,
+    /// Bearer token that enables `POST /api/admin/reindex` (from `EDUSEARCH_ADMIN_TOKEN`);
+    /// `None` turns the endpoint off.
+    pub admin_token: Option<String>,
 }
 
 /// The whole application: pages, API, metrics and the middleware, without a socket.
@@ -107,7 +111,8 @@ pub fn router(state: AppState) -> Router {
         .route("/resolutions/{id}", get(api::resolution))
         .route("/facets", get(api::facets))
         .route("/health", get(api::health))
-        .route("/openapi.json", get(api::openapi_json));
+        .route("/openapi.json", get(api::openapi_json))
+        .route("/admin/reindex", axum::routing::post(admin::reindex));
     Router::new()
         .route("/", get(pages::search_page))
         .route("/resolutions/{id}", get(pages::resolution_page))

@@ -16,13 +16,15 @@ use utoipa::OpenApi;
         crate::api::resolution,
         crate::api::facets,
         crate::api::health,
-        crate::api::openapi_json
+        crate::api::openapi_json,
+        crate::admin::reindex
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     tags(
         (name = "search", description = "Поиск и фасеты"),
         (name = "resolutions", description = "Резолюции целиком"),
-        (name = "service", description = "Состояние сервиса")
+        (name = "service", description = "Состояние сервиса"),
+        (name = "admin", description = "Обслуживание индекса (нужен токен)")
     )
 )]
 struct ApiDoc;

@@ -22,6 +22,7 @@ pub struct AppState {
 
 struct Inner {
     root: IndexRoot,
+    admin_token: Option<String>,
     data_dir: PathBuf,
     /// The live engine; a reload stores a new one, requests holding the old `Arc` finish on it.
     engine: ArcSwap<Engine>,
@@ -47,6 +48,10 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 root,
+                admin_token: config
+                    .admin_token
+                    .clone()
+                    .filter(|token| !token.trim().is_empty()),
                 data_dir: config.data_dir.clone(),
                 engine: ArcSwap::from_pointee(engine),
                 metrics,
@@ -70,6 +75,16 @@ impl AppState {
     /// How many searches may run at once; further ones wait.
     pub fn search_concurrency(&self) -> usize {
         self.inner.search_concurrency
+    }
+
+    /// The admin token, when reindexing over HTTP is on.
+    pub(crate) fn admin_token(&self) -> Option<&str> {
+        self.inner.admin_token.as_deref()
+    }
+
+    /// The index root.
+    pub(crate) fn index_root(&self) -> &IndexRoot {
+        &self.inner.root
     }
 
     /// The corpus folder.
