@@ -279,3 +279,79 @@ fn add_and_remove_keep_corpus_and_index_in_step() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Writes `count` distinct resolutions (the seeds with a numbered line added) into `folder`.
+fn write_many(folder: &Path, count: usize) {
+    std::fs::create_dir_all(folder).unwrap();
+    let seeds: Vec<String> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    for number in 0..count {
+        let text = format!("{}\n\nПриложение № {number}.", seeds[number % seeds.len()]);
+        std::fs::write(folder.join(format!("r{number:05}.txt")), text).unwrap();
+    }
+}
+
+#[test]
+fn a_killed_rebuild_leaves_the_served_index_intact_and_the_next_one_succeeds() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let before = fixture.search_json(&["профориентация 2023"]);
+
+    let big = fixture.data.join("bulk");
+    write_many(&big, 1500);
+    let index = fixture.index.display().to_string();
+    let data = fixture.data.display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(["index", "--full", "--data", &data, "--index", &index])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the new generation is being written, then kill -9.
+    let generations = || {
+        std::fs::read_dir(&fixture.index)
+            .unwrap()
+            .filter(|entry| {
+                entry
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("gen-")
+            })
+            .count()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while generations() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the rebuild never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the build was killed before it finished");
+
+    // The served index answers exactly as before; the leftovers are there.
+    let after = fixture.search_json(&["профориентация 2023"]);
+    assert_eq!(after["total"], before["total"]);
+    assert_eq!(after["hits"], before["hits"]);
+    assert!(
+        fixture.index.join(".lock").exists(),
+        "a stale lock of a dead process"
+    );
+
+    // The next build takes over the stale lock, cleans up and succeeds.
+    let output = fixture.build();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(generations(), 1);
+    let everything = fixture.search_json(&["--level", "resolutions", "--limit", "1"]);
+    assert_eq!(everything["total"], 6 + 1500);
+}

@@ -984,3 +984,51 @@ async fn reindex_over_http_needs_the_admin_token() {
         "served at once"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_during_repeated_rebuilds_never_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let index = dir.path().join("index");
+    std::fs::create_dir_all(&data).unwrap();
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    let root = IndexRoot::new(&index);
+    build_index(&root, &BuildOptions::new(&data), &NoProgress).unwrap();
+    let state = AppState::open(&config(&index, &data)).unwrap();
+    let reloader = state.spawn_reloader(Duration::from_millis(10));
+
+    let rebuilds = {
+        let (root, data) = (root.clone(), data.clone());
+        tokio::task::spawn_blocking(move || {
+            for round in 0..6 {
+                std::fs::write(
+                    data.join(format!("extra-{round}.txt")),
+                    DRONE_RESOLUTION.replace("квадрокоптер", &format!("квадрокоптер{round}")),
+                )
+                .unwrap();
+                let mut options = BuildOptions::new(&data);
+                if round % 2 == 0 {
+                    options.mode = edusearch_indexer::BuildMode::Full;
+                }
+                build_index(&root, &options, &NoProgress).unwrap();
+            }
+        })
+    };
+    let mut answered = 0;
+    while !rebuilds.is_finished() {
+        for query in ["профориентация%202023", "Мегион", "ОВЗ", "квадрокоптеров"]
+        {
+            let answer = get(&state, &format!("/api/search?q={query}")).await;
+            assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.body);
+            answered += 1;
+        }
+        let page = get(&state, "/?q=%D0%BD%D0%B0%D1%81%D1%82%D0%B0%D0%B2%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D1%82%D0%B2%D0%BE").await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    rebuilds.await.unwrap();
+    reloader.abort();
+    assert!(answered > 0);
+}
