@@ -300,7 +300,7 @@ fn a_killed_rebuild_leaves_the_served_index_intact_and_the_next_one_succeeds() {
     let before = fixture.search_json(&["профориентация 2023"]);
 
     let big = fixture.data.join("bulk");
-    write_many(&big, 1500);
+    write_many(&big, 2000);
     let index = fixture.index.display().to_string();
     let data = fixture.data.display().to_string();
     let mut child = Command::new(env!("CARGO_BIN_EXE_edusearch"))
@@ -353,5 +353,5 @@ fn a_killed_rebuild_leaves_the_served_index_intact_and_the_next_one_succeeds() {
     );
     assert_eq!(generations(), 1);
     let everything = fixture.search_json(&["--level", "resolutions", "--limit", "1"]);
-    assert_eq!(everything["total"], 6 + 1500);
+    assert_eq!(everything["total"], 6 + 2000);
 }

@@ -78,6 +78,9 @@ struct IndexArgs {
     /// Read every file again instead of only new and changed ones.
     #[arg(long)]
     full: bool,
+    /// Files larger than this many megabytes are skipped.
+    #[arg(long, default_value_t = 50)]
+    max_file_mb: u64,
     /// Print the build report as JSON.
     #[arg(long)]
     json: bool,
@@ -254,7 +257,7 @@ fn index(args: IndexArgs) -> Result<ExitCode> {
     } else {
         BuildMode::Incremental
     };
-    let report = build(&root, &args.data.data, mode)?;
+    let report = build_with(&root, &args.data.data, mode, args.max_file_mb * 1024 * 1024)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -267,9 +270,19 @@ fn index(args: IndexArgs) -> Result<ExitCode> {
 
 /// Builds the index with a progress bar on a terminal.
 fn build(root: &IndexRoot, data: &Path, mode: BuildMode) -> Result<BuildReport> {
+    build_with(root, data, mode, BuildOptions::new(data).max_file_bytes)
+}
+
+fn build_with(
+    root: &IndexRoot,
+    data: &Path,
+    mode: BuildMode,
+    max_file_bytes: u64,
+) -> Result<BuildReport> {
     let progress = BarProgress::new();
     let options = BuildOptions {
         mode,
+        max_file_bytes,
         ..BuildOptions::new(data)
     };
     let report = build_index(root, &options, &progress)
