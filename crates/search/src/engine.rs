@@ -36,7 +36,6 @@ use crate::understand::understand;
 /// its topics, and the resolution's event and title (shared by all items of a resolution).
 const FIELD_BOOSTS: &[(&str, f32)] = &[
     (edusearch_indexer::fields::TEXT, 1.0),
-    (edusearch_indexer::fields::TEXT_EXACT, 0.15),
     (edusearch_indexer::fields::TEXT_ROOT, 0.25),
     (edusearch_indexer::fields::ADDRESSEE, 0.6),
     (edusearch_indexer::fields::TOPICS_TEXT, 0.5),
