@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use edusearch_indexer::{BuildOptions, IndexRoot, IndexSchema, NoProgress, build_index, collect_files};
-use edusearch_russian::{ANALYZER_STEM, STOP_WORDS, YoFoldFilter, register_analyzers};
+use edusearch_russian::{ANALYZER_STEM, STOP_WORDS, YO_FOLD, register_analyzers};
 use edusearch_search::eval::{evaluate, load_query_set, render_table};
 use edusearch_search::{Engine, Pipeline};
 use rumorph::Dictionary;
@@ -71,7 +71,7 @@ fn lemma_analyzer(dictionary: Arc<Dictionary>) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
         .filter(LemmaFilter(dictionary))
-        .filter(YoFoldFilter)
+        .filter(YO_FOLD)
         .build()
 }
 

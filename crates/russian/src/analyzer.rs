@@ -1,7 +1,5 @@
 //! tantivy analyzers built on the shared normalisation.
 
-use std::mem;
-
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
     TokenFilter, TokenStream, Tokenizer, TokenizerManager,
@@ -36,11 +34,11 @@ pub fn analyzer_stem() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(YoFoldFilter)
+        .filter(YO_FOLD)
         .filter(StopWordFilter::remove(
             STOP_WORDS.iter().map(|word| word.to_string()),
         ))
-        .filter(RussianStemFilter)
+        .filter(RUSSIAN_STEM)
         .build()
 }
 
@@ -49,12 +47,12 @@ pub fn analyzer_root() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(YoFoldFilter)
+        .filter(YO_FOLD)
         .filter(StopWordFilter::remove(
             STOP_WORDS.iter().map(|word| word.to_string()),
         ))
-        .filter(RussianStemFilter)
-        .filter(DerivationFilter)
+        .filter(RUSSIAN_STEM)
+        .filter(DERIVATION)
         .build()
 }
 
@@ -63,7 +61,7 @@ pub fn analyzer_exact() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(YoFoldFilter)
+        .filter(YO_FOLD)
         .build()
 }
 
@@ -74,161 +72,82 @@ pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(ANALYZER_ROOT, analyzer_root());
 }
 
-/// Token filter that replaces stems with their derivational roots (expects stems).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct DerivationFilter;
+/// A token filter that rewrites each token's text with a function (`None`: leave it as is).
+#[derive(Clone, Copy)]
+pub struct MapTextFilter {
+    map: fn(&str) -> Option<String>,
+}
 
-impl TokenFilter for DerivationFilter {
-    type Tokenizer<T: Tokenizer> = DerivationTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> DerivationTokenizer<T> {
-        DerivationTokenizer { inner: tokenizer }
+impl std::fmt::Debug for MapTextFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MapTextFilter")
     }
 }
 
-/// Tokenizer wrapper produced by [`DerivationFilter`].
-#[derive(Clone)]
-pub struct DerivationTokenizer<T> {
-    inner: T,
-}
+/// Folds `ё` to `е` (expects lowercased tokens).
+pub const YO_FOLD: MapTextFilter = MapTextFilter {
+    map: |text| text.contains(['ё', 'Ё']).then(|| fold_yo(text)),
+};
 
-impl<T: Tokenizer> Tokenizer for DerivationTokenizer<T> {
-    type TokenStream<'a> = DerivationStream<T::TokenStream<'a>>;
+/// Stems with the Snowball Russian stemmer from `rust-stemmers`.
+pub const RUSSIAN_STEM: MapTextFilter = MapTextFilter {
+    map: |text| {
+        let stemmed = stemmer().stem(text);
+        (stemmed != text).then(|| stemmed.into_owned())
+    },
+};
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        DerivationStream {
-            tail: self.inner.token_stream(text),
+/// Replaces stems with their derivational roots (expects stems).
+pub const DERIVATION: MapTextFilter = MapTextFilter {
+    map: |text| {
+        let root = crate::derive::derivational_root(text);
+        (root.len() != text.len()).then_some(root)
+    },
+};
+
+impl TokenFilter for MapTextFilter {
+    type Tokenizer<T: Tokenizer> = MapTextTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapTextTokenizer<T> {
+        MapTextTokenizer {
+            inner: tokenizer,
+            map: self.map,
         }
     }
 }
 
-/// Token stream produced by [`DerivationFilter`].
-pub struct DerivationStream<T> {
-    tail: T,
+/// Tokenizer wrapper produced by [`MapTextFilter`].
+#[derive(Clone)]
+pub struct MapTextTokenizer<T> {
+    inner: T,
+    map: fn(&str) -> Option<String>,
 }
 
-impl<T: TokenStream> TokenStream for DerivationStream<T> {
+impl<T: Tokenizer> Tokenizer for MapTextTokenizer<T> {
+    type TokenStream<'a> = MapTextStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapTextStream {
+            tail: self.inner.token_stream(text),
+            map: self.map,
+        }
+    }
+}
+
+/// Token stream produced by [`MapTextFilter`].
+pub struct MapTextStream<T> {
+    tail: T,
+    map: fn(&str) -> Option<String>,
+}
+
+impl<T: TokenStream> TokenStream for MapTextStream<T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        let root = crate::derive::derivational_root(&token.text);
-        if root.len() != token.text.len() {
-            token.text = root;
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-/// Token filter that folds `ё` to `е` (expects lowercased tokens).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct YoFoldFilter;
-
-impl TokenFilter for YoFoldFilter {
-    type Tokenizer<T: Tokenizer> = YoFoldTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> YoFoldTokenizer<T> {
-        YoFoldTokenizer { inner: tokenizer }
-    }
-}
-
-/// Tokenizer wrapper produced by [`YoFoldFilter`].
-#[derive(Clone)]
-pub struct YoFoldTokenizer<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for YoFoldTokenizer<T> {
-    type TokenStream<'a> = YoFoldStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        YoFoldStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-/// Token stream produced by [`YoFoldFilter`].
-pub struct YoFoldStream<T> {
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for YoFoldStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        if token.text.contains(['ё', 'Ё']) {
-            token.text = fold_yo(&token.text);
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-/// Token filter that stems with the Snowball Russian stemmer from `rust-stemmers`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RussianStemFilter;
-
-impl TokenFilter for RussianStemFilter {
-    type Tokenizer<T: Tokenizer> = RussianStemTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> RussianStemTokenizer<T> {
-        RussianStemTokenizer { inner: tokenizer }
-    }
-}
-
-/// Tokenizer wrapper produced by [`RussianStemFilter`].
-#[derive(Clone)]
-pub struct RussianStemTokenizer<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for RussianStemTokenizer<T> {
-    type TokenStream<'a> = RussianStemStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        RussianStemStream {
-            tail: self.inner.token_stream(text),
-            buffer: String::new(),
-        }
-    }
-}
-
-/// Token stream produced by [`RussianStemFilter`].
-pub struct RussianStemStream<T> {
-    tail: T,
-    buffer: String,
-}
-
-impl<T: TokenStream> TokenStream for RussianStemStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        let stemmed = stemmer().stem(&token.text);
-        if stemmed != token.text.as_str() {
-            self.buffer.clear();
-            self.buffer.push_str(&stemmed);
-            mem::swap(&mut token.text, &mut self.buffer);
+        if let Some(text) = (self.map)(&token.text) {
+            token.text = text;
         }
         true
     }

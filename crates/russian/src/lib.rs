@@ -21,8 +21,8 @@ mod normalize;
 mod stopwords;
 
 pub use analyzer::{
-    ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DerivationFilter, RussianStemFilter,
-    YoFoldFilter, analyzer_exact, analyzer_root, analyzer_stem, register_analyzers,
+    ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DERIVATION, MapTextFilter, RUSSIAN_STEM, YO_FOLD,
+    analyzer_exact, analyzer_root, analyzer_stem, register_analyzers,
 };
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
 pub use normalize::{
