@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Loads the exported items into PostgreSQL and times the query mix there and on edusearch.
+
+Run by bench/pg_compare.sh (which starts both servers); needs psycopg2 (Debian
+python3-psycopg2). Each search is the same work on both sides: the top 20 ranked items with a
+highlight, the total, and facet counts by region and year. PostgreSQL ranks with ts_rank_cd over
+a tsvector GENERATED column (`russian` configuration) with a GIN index.
+"""
+
+import argparse
+import http.client
+import json
+import statistics
+import time
+import urllib.parse
+
+import psycopg2
+
+# kind -> (tsquery SQL or None, its parameter, extra filter SQL, filter parameters, note).
+# PostgreSQL has no layout or spelling correction, derivation or domain synonyms: so that both
+# sides match comparable sets, it gets what edusearch searches after understanding the query —
+# «профориент:*» (prefix, for derived forms) OR the synonym phrase «профессиональная ориентация»
+# for the профориентация kinds (corrected already for the layout and typo kinds), and the
+# synonym OR for the abbreviation. Ratios are pg median / edusearch median (> 1: edusearch faster).
+EXPANDED = "профориент:* | (профессиональная <-> ориентация)"
+
+PG_QUERIES = {
+    "common term": (
+        "to_tsquery('russian', %s)",
+        EXPANDED,
+        "",
+        (),
+        "pg: prefix + synonym phrase",
+    ),
+    "rare term": ("plainto_tsquery('russian', %s)", "ксенофобия", "", (), ""),
+    "two terms + year": (
+        "plainto_tsquery('russian', %s)",
+        "наставничество педагогов",
+        " AND year = %s",
+        (2023,),
+        "",
+    ),
+    "phrase": ("phraseto_tsquery('russian', %s)", "Разговоры о важном", "", (), ""),
+    "derived form": (
+        "to_tsquery('russian', %s)",
+        EXPANDED,
+        "",
+        (),
+        "pg: prefix + synonym phrase",
+    ),
+    "abbreviation": (
+        "websearch_to_tsquery('russian', %s)",
+        'ОВЗ or "ограниченными возможностями здоровья"',
+        "",
+        (),
+        "synonym OR written by hand",
+    ),
+    "layout-fixed": (
+        "to_tsquery('russian', %s)",
+        EXPANDED,
+        "",
+        (),
+        "pg given the corrected, expanded query",
+    ),
+    "typo": (
+        "to_tsquery('russian', %s)",
+        EXPANDED,
+        "",
+        (),
+        "pg given the corrected, expanded query",
+    ),
+    "place only": (None, None, " AND region = %s", ("Красноярский край",), "filter, newest first"),
+}
+
+
+def load(conn, tsv_path):
+    cur = conn.cursor()
+    cur.execute("DROP TABLE IF EXISTS items")
+    cur.execute(
+        """CREATE TABLE items (
+            res_id text NOT NULL, source text NOT NULL, year int, region text,
+            municipality text, position int NOT NULL, addressee text, body text NOT NULL,
+            tsv tsvector GENERATED ALWAYS AS (to_tsvector('russian', body)) STORED)"""
+    )
+    started = time.perf_counter()
+    with open(tsv_path, encoding="utf-8") as source:
+        cur.copy_expert(
+            "COPY items (res_id, source, year, region, municipality, position, addressee, body)"
+            " FROM STDIN",
+            source,
+        )
+    copied = time.perf_counter() - started
+    started = time.perf_counter()
+    cur.execute("CREATE INDEX items_tsv ON items USING gin (tsv)")
+    cur.execute("CREATE INDEX items_region ON items (region)")
+    cur.execute("CREATE INDEX items_year ON items (year)")
+    cur.execute("ANALYZE items")
+    indexed = time.perf_counter() - started
+    conn.commit()
+    cur.execute("SELECT count(*), pg_total_relation_size('items') FROM items")
+    rows, size = cur.fetchone()
+    return rows, size, copied, indexed
+
+
+def pg_search(cur, kind):
+    tsquery, text, extra, extra_params, _ = PG_QUERIES[kind]
+    if tsquery is None:
+        match, match_params, rank = "TRUE", (), "0"
+        order = "year DESC NULLS LAST, res_id, position"
+        headline = "left(body, 300)"
+    else:
+        match, match_params, rank = "tsv @@ q", (), "ts_rank_cd(tsv, q)"
+        order = "rank DESC"
+        headline = "ts_headline('russian', body, q, 'MaxWords=200, MinWords=100')"
+    q_from = f", {tsquery} AS q" if tsquery else ""
+    q_params = (text,) if tsquery else ()
+    where = f"{match}{extra}"
+    cur.execute(
+        f"""SELECT res_id, position, rank, {headline.replace('body', 'top.body')}
+            FROM (SELECT res_id, position, body, {rank} AS rank{', q' if tsquery else ''}
+                  FROM items{q_from} WHERE {where} ORDER BY {order} LIMIT 20) AS top""",
+        q_params + match_params + extra_params,
+    )
+    hits = cur.fetchall()
+    cur.execute(
+        f"SELECT region, count(*) FROM items{q_from} WHERE {where} GROUP BY region",
+        q_params + extra_params,
+    )
+    regions = cur.fetchall()
+    cur.execute(
+        f"SELECT year, count(*) FROM items{q_from} WHERE {where} GROUP BY year",
+        q_params + extra_params,
+    )
+    years = cur.fetchall()
+    total = sum(count for _, count in years)
+    return total, len(hits), len(regions)
+
+
+def edusearch_search(connection, query):
+    connection.request("GET", "/api/search?q=" + urllib.parse.quote(query, safe=""))
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"edusearch answered {response.status}: {body[:200]!r}")
+    answer = json.loads(body)
+    return answer["total"], len(answer["hits"])
+
+
+def timed(function, repeat):
+    times = []
+    result = None
+    for _ in range(3):
+        result = function()
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return result, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dsn", required=True)
+    parser.add_argument("--tsv", required=True)
+    parser.add_argument("--edusearch", required=True, help="host:port of edusearch serve")
+    parser.add_argument("--queries", required=True)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    conn = psycopg2.connect(args.dsn)
+    rows, size, copied, indexed = load(conn, args.tsv)
+    print(
+        f"postgresql: {rows} items loaded in {copied:.1f} s (COPY incl. tsvector), "
+        f"GIN + btree indexes + ANALYZE {indexed:.1f} s, table+indexes {size / 1e6:.0f} MB"
+    )
+    cur = conn.cursor()
+    host, port = args.edusearch.rsplit(":", 1)
+    web = http.client.HTTPConnection(host, int(port), timeout=60)
+
+    kinds = []
+    with open(args.queries, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            kind, query = line.rstrip("\n").split("\t", 1)
+            kinds.append((kind, query))
+
+    print(
+        f"median (p95) ms over {args.repeat} runs per query; one search = top 20 with "
+        "highlights + total + facets by region and year"
+    )
+    header = (
+        f"{'kind':<18} {'pg total':>9} {'pg ms':>15} {'es total':>9} {'es ms':>13} "
+        f"{'pg/es':>7}  note"
+    )
+    print(header)
+    ratios = []
+    pg_medians, es_medians = [], []
+    for kind, query in kinds:
+        (pg_total, _, _), pg_median, pg_p95 = timed(lambda: pg_search(cur, kind), args.repeat)
+        (es_total, _), es_median, es_p95 = timed(
+            lambda: edusearch_search(web, query), args.repeat
+        )
+        ratio = pg_median / es_median
+        ratios.append(ratio)
+        pg_medians.append(pg_median)
+        es_medians.append(es_median)
+        print(
+            f"{kind:<18} {pg_total:>9} {pg_median:>7.2f} ({pg_p95:>5.1f}) {es_total:>9} "
+            f"{es_median:>6.2f} ({es_p95:>4.1f}) {ratio:>6.1f}x  {PG_QUERIES[kind][4]}"
+        )
+    print(
+        f"{'median of kinds':<18} {'':>9} {statistics.median(pg_medians):>7.2f} {'':>7} {'':>9} "
+        f"{statistics.median(es_medians):>6.2f} {'':>6} "
+        f"{statistics.median(pg_medians) / statistics.median(es_medians):>6.1f}x"
+    )
+    print(f"geometric mean of pg/es ratios: {statistics.geometric_mean(ratios):.1f}x")
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()

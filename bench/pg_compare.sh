@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# PostgreSQL full-text search against edusearch on the same generated items, side by side.
+#
+#   bench/pg_compare.sh                             # 10,000 resolutions
+#   EDUSEARCH_BENCH_RESOLUTIONS=500 REPEAT=10 bench/pg_compare.sh
+#
+# Builds what is missing (release binary, corpus, index; see bench/common.sh), exports the
+# parsed items as TSV (`corpus-gen export`, the same parser the index uses), installs Debian's
+# postgresql and python3-psycopg2 when missing (as root), starts a private cluster in a
+# temporary folder on 127.0.0.1:PG_PORT (as the `postgres` user when run as root: root cannot
+# run postgres), loads the items into a table with a tsvector GENERATED column (`russian`) and a
+# GIN index, starts `edusearch serve` on 127.0.0.1:PORT, and times the query mix of
+# bench/queries.tsv on both (bench/pg_compare.py). Tears both down at the end.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+PG_PORT=${PG_PORT:-15432}
+REPEAT=${REPEAT:-30}
+PYTHON=/usr/bin/python3
+
+need_root() {
+    if [[ $(id -u) -ne 0 ]]; then
+        log "$1 is missing: apt-get install $2 (as root)"
+        exit 2
+    fi
+}
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    need_root postgresql postgresql
+    log "installing postgresql"
+    apt-get update >/dev/null && apt-get install -y postgresql >/dev/null
+fi
+if ! $PYTHON -c 'import psycopg2' 2>/dev/null; then
+    need_root psycopg2 python3-psycopg2
+    log "installing python3-psycopg2"
+    apt-get install -y python3-psycopg2 >/dev/null || { apt-get update >/dev/null && apt-get install -y python3-psycopg2 >/dev/null; }
+fi
+PG_BIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n1)")
+
+prepare_index
+TSV=${DATA%/}.items.tsv
+if [[ ! -s $TSV || $TSV -ot $DATA/.complete ]]; then
+    log "exporting items of $DATA to $TSV"
+    (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data "$DATA" --out "$TSV")
+fi
+
+PG_DIR=$(mktemp -d)
+chmod 755 "$PG_DIR"
+as_pg() {
+    if [[ $(id -u) -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+[[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DIR"
+cleanup() {
+    stop_server
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+}
+trap cleanup EXIT
+
+log "starting a private PostgreSQL cluster in $PG_DIR on 127.0.0.1:$PG_PORT"
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB -c jit=off -c fsync=off -c synchronous_commit=off -c max_parallel_workers_per_gather=2" \
+    start >/dev/null
+# The loader reads the TSV itself (COPY FROM STDIN), so the postgres user needs no access to it.
+
+SERVER_LOG=$PG_DIR/edusearch.log
+start_server
+machine_info
+echo "postgres: $("$PG_BIN/postgres" --version); edusearch: $INDEX, cold start ${COLD_START_MS} ms"
+$PYTHON "$ROOT/bench/pg_compare.py" \
+    --dsn "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" \
+    --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" --repeat "$REPEAT"
