@@ -268,126 +268,167 @@ fn write_generation(
     };
     // Ids in the index after this build, and the file each was indexed from.
     let mut indexed: HashMap<String, String> = HashMap::new();
-    let mut changed: Vec<(String, edusearch_resolution::Resolution)> = Vec::new();
     progress.start(files.len());
-    for path in files {
-        report.files_read += 1;
-        let relative = path
-            .strip_prefix(&options.data_dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .into_owned();
-        let stamp = FileStamp::of(path);
-        // Unchanged (same size and time, or same content under any name): reuse what is known.
-        let known = old
-            .files
-            .get(&relative)
-            .filter(|entry| stamp.is_some_and(|stamp| entry.stamp == stamp));
-        let (entry, parsed) = match known {
-            Some(entry) => (entry.clone(), None),
-            None => {
-                let bytes = read_checked(path, options);
-                let hash = bytes
-                    .as_ref()
-                    .map(|bytes| content_hash(bytes))
-                    .unwrap_or_default();
-                match old_by_hash.get(hash.as_str()).filter(|_| !hash.is_empty()) {
-                    Some(entry) => (
-                        FileEntry {
-                            stamp: stamp.unwrap_or_default(),
-                            ..(*entry).clone()
-                        },
-                        None,
-                    ),
+    let workers = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    for chunk in files.chunks(PARSE_CHUNK) {
+        // Files are read and parsed in parallel; their outcomes are taken in path order, so
+        // which of two copies comes first does not depend on timing.
+        let examined = examine_in_parallel(chunk, workers, options, old, &old_by_hash);
+        for (path, (relative, entry, parsed)) in chunk.iter().zip(examined) {
+            report.files_read += 1;
+            progress.file_done(path);
+            if parsed.is_some() {
+                report.changed += 1;
+            } else if entry.problem.is_none() {
+                report.unchanged += 1;
+            }
+            if let Some(message) = &entry.problem {
+                tracing::warn!(file = %relative, %message, "skipped");
+                report.skipped.push(FileProblem {
+                    path: relative.clone(),
+                    message: message.clone(),
+                });
+            }
+            if let Some(id) = &entry.id {
+                match indexed.get(id) {
+                    Some(first) => {
+                        report.skipped.push(FileProblem {
+                            path: relative.clone(),
+                            message: format!("same resolution as {first} (id {id}); indexed once"),
+                        });
+                    }
                     None => {
-                        let outcome =
-                            bytes.and_then(|bytes| parse_file(&relative, &bytes, options));
-                        match outcome {
-                            Ok(resolution) => (
-                                FileEntry {
-                                    stamp: stamp.unwrap_or_default(),
-                                    hash,
-                                    id: Some(resolution.id.clone()),
-                                    items: resolution.items.len(),
-                                    problem: None,
-                                    warnings: resolution.warnings.clone(),
-                                },
-                                Some(resolution),
-                            ),
-                            Err(message) => (
-                                FileEntry {
-                                    stamp: stamp.unwrap_or_default(),
-                                    hash,
-                                    id: None,
-                                    items: 0,
-                                    problem: Some(message),
-                                    warnings: Vec::new(),
-                                },
-                                None,
-                            ),
+                        indexed.insert(id.clone(), relative.clone());
+                        report.resolutions += 1;
+                        report.items += entry.items;
+                        for warning in &entry.warnings {
+                            report.warnings.push(FileProblem {
+                                path: relative.clone(),
+                                message: warning.clone(),
+                            });
+                        }
+                        // New content enters the index at once (nothing is held in memory); content
+                        // the index already has under an old name keeps its documents.
+                        if let Some(resolution) = parsed
+                            && !old_ids.contains(id.as_str())
+                        {
+                            for document in schema.documents(&resolution) {
+                                writer.add_document(document)?;
+                            }
                         }
                     }
                 }
             }
-        };
-        progress.file_done(path);
-        if parsed.is_some() {
-            report.changed += 1;
-        } else if entry.problem.is_none() {
-            report.unchanged += 1;
+            manifest.files.insert(relative, entry);
         }
-        if let Some(message) = &entry.problem {
-            tracing::warn!(file = %relative, %message, "skipped");
-            report.skipped.push(FileProblem {
-                path: relative.clone(),
-                message: message.clone(),
-            });
-        }
-        if let Some(id) = &entry.id {
-            match indexed.get(id) {
-                Some(first) => {
-                    report.skipped.push(FileProblem {
-                        path: relative.clone(),
-                        message: format!("same resolution as {first} (id {id}); indexed once"),
-                    });
-                }
-                None => {
-                    indexed.insert(id.clone(), relative.clone());
-                    report.resolutions += 1;
-                    report.items += entry.items;
-                    for warning in &entry.warnings {
-                        report.warnings.push(FileProblem {
-                            path: relative.clone(),
-                            message: warning.clone(),
-                        });
-                    }
-                    if let Some(resolution) = parsed {
-                        changed.push((id.clone(), resolution));
-                    }
-                }
-            }
-        }
-        manifest.files.insert(relative, entry);
     }
-    // Resolutions gone from the corpus leave the index; new ones enter it.
+    // Resolutions gone from the corpus leave the index.
     for id in old_ids.iter().filter(|id| !indexed.contains_key(**id)) {
         writer.delete_term(Term::from_field_text(schema.resolution_id, id));
         report.removed += 1;
-    }
-    for (id, resolution) in &changed {
-        if old_ids.contains(id.as_str()) {
-            // Same content as before under a new name: the documents are already there.
-            continue;
-        }
-        for document in schema.documents(resolution) {
-            writer.add_document(document)?;
-        }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
     manifest.save(generation)?;
     progress.finish();
     Ok(report)
+}
+
+/// Files read and parsed together before their outcomes are taken in order.
+const PARSE_CHUNK: usize = 64;
+
+/// What a build learns of one file: its path in the corpus, its manifest entry, and the
+/// resolution when it was parsed anew.
+type Examined = (String, FileEntry, Option<edusearch_resolution::Resolution>);
+
+/// Examines a chunk of files on up to `workers` threads; outcomes come back in input order.
+fn examine_in_parallel(
+    chunk: &[PathBuf],
+    workers: usize,
+    options: &BuildOptions,
+    old: &Manifest,
+    old_by_hash: &HashMap<&str, &FileEntry>,
+) -> Vec<Examined> {
+    let per_worker = chunk.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunk
+            .chunks(per_worker)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| examine(path, options, old, old_by_hash))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .expect("parsing never panics (property-tested)")
+            })
+            .collect()
+    })
+}
+
+/// Reuses what the last build knew of a file when it is unchanged (same size and time, or the
+/// same content under any name); reads and parses it otherwise.
+fn examine(
+    path: &Path,
+    options: &BuildOptions,
+    old: &Manifest,
+    old_by_hash: &HashMap<&str, &FileEntry>,
+) -> Examined {
+    let relative = path
+        .strip_prefix(&options.data_dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    let stamp = FileStamp::of(path);
+    if let Some(entry) = old
+        .files
+        .get(&relative)
+        .filter(|entry| stamp.is_some_and(|stamp| entry.stamp == stamp))
+    {
+        return (relative, entry.clone(), None);
+    }
+    let bytes = read_checked(path, options);
+    let hash = bytes
+        .as_ref()
+        .map(|bytes| content_hash(bytes))
+        .unwrap_or_default();
+    if let Some(entry) = old_by_hash.get(hash.as_str()).filter(|_| !hash.is_empty()) {
+        let entry = FileEntry {
+            stamp: stamp.unwrap_or_default(),
+            ..(*entry).clone()
+        };
+        return (relative, entry, None);
+    }
+    match bytes.and_then(|bytes| parse_file(&relative, &bytes, options)) {
+        Ok(resolution) => {
+            let entry = FileEntry {
+                stamp: stamp.unwrap_or_default(),
+                hash,
+                id: Some(resolution.id.clone()),
+                items: resolution.items.len(),
+                problem: None,
+                warnings: resolution.warnings.clone(),
+            };
+            (relative, entry, Some(resolution))
+        }
+        Err(message) => {
+            let entry = FileEntry {
+                stamp: stamp.unwrap_or_default(),
+                hash,
+                id: None,
+                items: 0,
+                problem: Some(message),
+                warnings: Vec::new(),
+            };
+            (relative, entry, None)
+        }
+    }
 }
 
 /// Reads a file after checking its size; the error is the reason it is skipped.
