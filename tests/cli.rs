@@ -355,3 +355,63 @@ fn a_killed_rebuild_leaves_the_served_index_intact_and_the_next_one_succeeds() {
     let everything = fixture.search_json(&["--level", "resolutions", "--limit", "1"]);
     assert_eq!(everything["total"], 6 + 2000);
 }
+
+#[test]
+fn trends_print_a_table_and_format_exports_every_hit() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let index = fixture.index.display().to_string();
+    let table = edusearch(&["trends", "--by", "region", "--index", &index]);
+    assert!(
+        table.status.success(),
+        "{}",
+        String::from_utf8_lossy(&table.stderr)
+    );
+    let table = stdout(&table);
+    let first = table.lines().nth(1).unwrap();
+    assert!(first.starts_with("Краснодарский край"), "{table}");
+    assert!(first.contains('█'), "{table}");
+    let json = edusearch(&[
+        "trends",
+        "наставничество",
+        "--by",
+        "year",
+        "--json",
+        "--index",
+        &index,
+    ]);
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["by"], "year");
+    assert!(!json["buckets"].as_array().unwrap().is_empty());
+
+    // --format gives all hits, not one page (the default page is 10).
+    let everything = fixture.search_json(&["--limit", "100"]);
+    let total = everything["total"].as_u64().unwrap() as usize;
+    assert!(total > 10);
+    let csv = edusearch(&["search", "--format", "csv", "--index", &index]);
+    assert!(csv.status.success());
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let body = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    assert!(body.starts_with(
+        "Резолюция,Дата,Муниципалитет,Регион,Пункт,Адресат,Текст,Источник,Id резолюции\n"
+    ));
+    assert!(body.contains("Краснодарский край"));
+    let jsonl = edusearch(&[
+        "search",
+        "профориентация",
+        "--format",
+        "jsonl",
+        "--index",
+        &index,
+    ]);
+    let lines: Vec<Value> = stdout(&jsonl)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let searched = fixture.search_json(&["профориентация", "--limit", "100"]);
+    assert_eq!(lines.len() as u64, searched["total"].as_u64().unwrap());
+    let both = edusearch(&[
+        "search", "x", "--json", "--format", "csv", "--index", &index,
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+}

@@ -1032,3 +1032,172 @@ async fn searches_during_repeated_rebuilds_never_fail() {
     reloader.abort();
     assert!(answered > 0);
 }
+
+#[tokio::test]
+async fn trends_count_the_hits_of_the_search_by_year_region_and_topic() {
+    let state = seed_state();
+    let all = search_json(&state, "per_page=100").await;
+    let total = all["total"].as_u64().unwrap();
+    let years = get(&state, "/api/trends?by=year").await;
+    assert_eq!(years.status, StatusCode::OK, "{}", years.body);
+    let years = years.json();
+    assert_eq!(years["by"], "year");
+    assert_eq!(years["total"].as_u64(), Some(total));
+    let buckets = years["buckets"].as_array().unwrap();
+    let values: Vec<&str> = buckets
+        .iter()
+        .map(|b| b["value"].as_str().unwrap())
+        .collect();
+    assert!(values.is_sorted(), "{values:?}");
+    let items: u64 = buckets.iter().map(|b| b["items"].as_u64().unwrap()).sum();
+    assert_eq!(items, total);
+    // The counts agree with the year facet of the same search.
+    for bucket in buckets {
+        let facet = all["facets"]["year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|value| value["value"] == bucket["value"])
+            .unwrap();
+        assert_eq!(facet["count"], bucket["items"]);
+        assert!(bucket["resolutions"].as_u64().unwrap() >= 1);
+    }
+    // The query is understood as by the search: the year in it filters.
+    let regions = get(
+        &state,
+        &format!("/api/trends?by=region&q={}", enc("профориентация 2023")),
+    )
+    .await
+    .json();
+    assert_eq!(regions["query"]["year"], 2023);
+    assert_eq!(regions["buckets"][0]["value"], "Краснодарский край");
+    assert_eq!(regions["buckets"][0]["resolutions"], 1);
+    let topics = get(&state, "/api/trends?by=topic&region=%D0%9A%D1%80%D0%B0%D1%81%D0%BD%D0%BE%D1%8F%D1%80%D1%81%D0%BA%D0%B8%D0%B9+%D0%BA%D1%80%D0%B0%D0%B9").await.json();
+    let counts: Vec<u64> = topics["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["items"].as_u64().unwrap())
+        .collect();
+    assert!(counts.is_sorted_by(|a, b| a >= b), "{counts:?}");
+    for (uri, code) in [
+        ("/api/trends?by=month", "invalid_by"),
+        ("/api/trends?page=2", "unknown_parameter"),
+        ("/api/trends?year=abc", "invalid_year"),
+    ] {
+        let answer = get(&state, uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(answer.error_code(), code, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn export_gives_every_hit_as_csv_with_a_bom_or_as_json_lines() {
+    let state = seed_state();
+    let all = search_json(&state, "per_page=100").await;
+    let total = all["total"].as_u64().unwrap() as usize;
+    assert!(total > 20, "more hits than one page");
+    let csv = get(&state, "/api/export?format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert_eq!(csv.header(header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    let disposition = csv.header(header::CONTENT_DISPOSITION);
+    assert!(
+        disposition.starts_with("attachment; filename=\"edusearch-")
+            && disposition.contains(".csv"),
+        "{disposition}"
+    );
+    assert_eq!(csv.headers["x-total-count"], total.to_string().as_str());
+    let body = csv
+        .body
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark");
+    let mut lines = body.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Резолюция,Дата,Муниципалитет,Регион,Пункт,Адресат,Текст,Источник,Id резолюции"
+    );
+    assert!(body.contains("Краснодарский край"));
+
+    let jsonl = get(
+        &state,
+        &format!("/api/export?format=jsonl&q={}", enc("профориентация 2023")),
+    )
+    .await;
+    assert_eq!(jsonl.status, StatusCode::OK);
+    assert_eq!(jsonl.header(header::CONTENT_TYPE), "application/x-ndjson");
+    assert!(jsonl.header(header::CONTENT_DISPOSITION).contains(".jsonl"));
+    let hits: Vec<Value> = jsonl
+        .body
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let searched = search_json(
+        &state,
+        &format!("per_page=100&q={}", enc("профориентация 2023")),
+    )
+    .await;
+    assert_eq!(hits.len() as u64, searched["total"].as_u64().unwrap());
+    assert!(hits.iter().all(|hit| hit["year"] == 2023));
+    assert_eq!(
+        hits[0]["resolution_id"],
+        searched["hits"][0]["resolution_id"]
+    );
+
+    for (uri, code) in [
+        ("/api/export?format=xlsx", "invalid_format"),
+        ("/api/export?per_page=5", "unknown_parameter"),
+        ("/api/export?format=csv&format=jsonl", "duplicate_parameter"),
+    ] {
+        let answer = get(&state, uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(answer.error_code(), code, "{uri}");
+    }
+    let openapi = get(&state, "/api/openapi.json").await.json();
+    for path in ["/api/trends", "/api/export"] {
+        assert!(openapi["paths"][path]["get"].is_object(), "{path}");
+    }
+    assert!(openapi["components"]["schemas"]["Trends"].is_object());
+}
+
+#[tokio::test]
+async fn the_search_page_charts_the_years_and_links_the_exports() {
+    let state = seed_state();
+    let html = get(&state, &format!("/?q={}", enc("наставничество")))
+        .await
+        .body;
+    assert!(
+        // Not role="img": that would hide the bar links from assistive technology.
+        html.contains("<svg class=\"year-chart\" aria-labelledby"),
+        "{html}"
+    );
+    // Each bar is a link to the same search in its year, with a title.
+    let bar = html
+        .split("<a href=\"")
+        .find(|rest| rest.contains("year-bar"))
+        .expect("a bar");
+    let href = bar.split('"').next().unwrap().replace("&#38;", "&");
+    assert!(href.contains("year=20"), "{href}");
+    assert!(
+        href.contains(&format!("q={}", "%D0%BD%D0%B0%D1%81")),
+        "{href}"
+    );
+    assert!(bar.contains("aria-label=\"20") && bar.contains("<title>20"));
+    let answer = get(&state, &href).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(html.contains("Чаще всего в регионах"));
+    assert!(html.contains(">Скачать CSV</a>") && html.contains(">JSONL</a>"));
+    let export = html
+        .split("href=\"/api/export?")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&");
+    let csv = get(&state, &format!("/api/export?{export}")).await;
+    assert_eq!(csv.status, StatusCode::OK, "{export}: {}", csv.body);
+    assert!(csv.body.starts_with('\u{feff}'));
+    // Nothing found: no chart.
+    let empty = get(&state, &format!("/?q={}", enc("ксилофон"))).await.body;
+    assert!(!empty.contains("year-chart"));
+}

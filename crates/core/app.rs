@@ -39,6 +39,8 @@ enum Command {
     Remove(RemoveArgs),
     /// Search the index and print ranked recommendations or resolutions.
     Search(SearchArgs),
+    /// Count the hits of a search by year, region or topic (items and resolutions).
+    Trends(TrendsArgs),
     /// Show what the parser extracts from one file, without indexing it.
     Inspect(InspectArgs),
     /// Show counts by region, year and topic.
@@ -159,6 +161,60 @@ struct SearchArgs {
     /// Print the same JSON object the HTTP API returns.
     #[arg(long)]
     json: bool,
+    /// Print every hit (not one page; at most 5000) as CSV or JSON Lines.
+    #[arg(long, value_enum, conflicts_with = "json")]
+    format: Option<ExportFormatArg>,
+    #[command(flatten)]
+    index: IndexLocation,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TrendByArg {
+    Year,
+    Region,
+    Topic,
+}
+
+#[derive(Debug, Args)]
+struct TrendsArgs {
+    /// The query, e.g. "наставничество" (understood as by `search`).
+    query: Vec<String>,
+    /// What the rows are.
+    #[arg(long, value_enum, default_value = "year")]
+    by: TrendByArg,
+    /// Only this region (субъект РФ).
+    #[arg(long)]
+    region: Option<String>,
+    /// Only this year (the first of a range with --year-to).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Last year of a year range.
+    #[arg(long, requires = "year")]
+    year_to: Option<i32>,
+    /// Only this municipality or town.
+    #[arg(long)]
+    municipality: Option<String>,
+    /// Only this topic.
+    #[arg(long)]
+    topic: Option<String>,
+    /// Only items under this addressee heading.
+    #[arg(long)]
+    addressee: Option<String>,
+    /// Count recommendation items or whole resolutions.
+    #[arg(long, value_enum, default_value = "items")]
+    level: LevelArg,
+    /// Search the words as typed: no keyboard-layout or spelling correction.
+    #[arg(long)]
+    literal: bool,
+    /// Print the same JSON object the HTTP API returns.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     index: IndexLocation,
 }
@@ -244,6 +300,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Add(args) => add(args),
         Command::Remove(args) => remove(args),
         Command::Search(args) => search(args),
+        Command::Trends(args) => trends(args),
         Command::Inspect(args) => inspect(args),
         Command::Stats(args) => stats(args),
         Command::Serve(args) => serve(args),
@@ -354,6 +411,9 @@ fn search(args: SearchArgs) -> Result<ExitCode> {
         },
         literal: args.literal,
     };
+    if let Some(format) = args.format {
+        return export(&engine, &request, format);
+    }
     let response = engine.search(&request)?;
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -363,6 +423,61 @@ fn search(args: SearchArgs) -> Result<ExitCode> {
         writeln!(out)?;
     } else {
         output::search_results(&mut out, &response, color)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every hit of a search (up to the export cap) as CSV or JSON Lines on stdout.
+fn export(engine: &Engine, request: &SearchRequest, format: ExportFormatArg) -> Result<ExitCode> {
+    let export = engine.export(request, edusearch_search::EXPORT_CAP)?;
+    // Written in memory first (at most the cap), so a closed pipe is a plain I/O error.
+    let mut body = Vec::new();
+    match format {
+        ExportFormatArg::Csv => edusearch_search::write_csv(&mut body, &export.hits)?,
+        ExportFormatArg::Jsonl => edusearch_search::write_jsonl(&mut body, &export.hits)?,
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(&body)?;
+    out.flush()?;
+    if export.truncated {
+        eprintln!(
+            "exported the first {} of {} hits (the export cap); narrow the search for the rest",
+            export.hits.len(),
+            export.total
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn trends(args: TrendsArgs) -> Result<ExitCode> {
+    let engine = open_engine(&args.index)?;
+    let request = SearchRequest {
+        q: args.query.join(" "),
+        region: args.region,
+        year: args.year,
+        year_to: args.year_to,
+        municipality: args.municipality,
+        topic: args.topic,
+        addressee: args.addressee,
+        level: match args.level {
+            LevelArg::Items => Level::Items,
+            LevelArg::Resolutions => Level::Resolutions,
+        },
+        literal: args.literal,
+        ..SearchRequest::default()
+    };
+    let by = match args.by {
+        TrendByArg::Year => edusearch_search::TrendBy::Year,
+        TrendByArg::Region => edusearch_search::TrendBy::Region,
+        TrendByArg::Topic => edusearch_search::TrendBy::Topic,
+    };
+    let trends = engine.trends(&request, by)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &trends)?;
+        writeln!(out)?;
+    } else {
+        output::trends(&mut out, &trends)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -283,6 +283,54 @@ pub fn stats(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
     Ok(())
 }
 
+/// Trend buckets as a table with a bar per row.
+pub fn trends(out: &mut impl Write, trends: &edusearch_search::Trends) -> io::Result<()> {
+    /// Width of the longest bar, in characters.
+    const BAR_WIDTH: u64 = 40;
+    let heading = match trends.by {
+        edusearch_search::TrendBy::Year => "year",
+        edusearch_search::TrendBy::Region => "region",
+        edusearch_search::TrendBy::Topic => "topic",
+    };
+    if trends.buckets.is_empty() {
+        writeln!(out, "no hits")?;
+        return Ok(());
+    }
+    let width = trends
+        .buckets
+        .iter()
+        .map(|bucket| bucket.value.chars().count())
+        .chain([heading.len()])
+        .max()
+        .unwrap_or_default();
+    let most = trends
+        .buckets
+        .iter()
+        .map(|bucket| bucket.items)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    writeln!(
+        out,
+        "{heading:<width$}  {:>5}  {:>11}",
+        "items", "resolutions"
+    )?;
+    for bucket in &trends.buckets {
+        // Every non-empty bucket gets at least one block, so small counts stay visible.
+        let blocks = (bucket.items * BAR_WIDTH).div_ceil(most);
+        writeln!(
+            out,
+            "{:<width$}  {:>5}  {:>11}  {}",
+            bucket.value,
+            bucket.items,
+            bucket.resolutions,
+            "█".repeat(usize::try_from(blocks).unwrap_or_default())
+        )?;
+    }
+    writeln!(out, "{} hits", trends.total)?;
+    Ok(())
+}
+
 fn facet_table(out: &mut impl Write, title: &str, values: &[FacetValue]) -> io::Result<()> {
     writeln!(out, "\n{title} (resolutions):")?;
     for value in values {

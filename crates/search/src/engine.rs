@@ -982,5 +982,7 @@ fn facet_leaf(encoded: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+pub(crate) mod beyond;
+
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,9 @@ pub use api::{
     Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse,
     Sort, Stats, SynonymUse, UnderstoodQuery, limits,
 };
+pub use engine::beyond::{
+    CSV_HEADERS, EXPORT_CAP, Export, TrendBucket, TrendBy, Trends, write_csv, write_jsonl,
+};
 pub use engine::{Engine, Pipeline};
 pub use error::{ErrorKind, SearchError};
 pub use html::escape_html;

@@ -14,6 +14,8 @@
 //! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters are the fields of [`edusearch_search::SearchRequest`] (`q`, `region`, `year`, `year_to`, `municipality`, `topic`, `addressee`, `level`, `page`, `per_page`, `sort`, `literal`) |
 //! | `GET /api/resolutions/{id}` | [`edusearch_resolution::Resolution`] as JSON |
 //! | `GET /api/facets?level=` | every facet value with its count |
+//! | `GET /api/trends?by=year\|region\|topic&…` | [`edusearch_search::Trends`]: the hits of the search (its parameters but `page`, `per_page`) counted by year, region or topic |
+//! | `GET /api/export?format=csv\|jsonl&…` | every hit of the search, up to [`edusearch_search::EXPORT_CAP`] (5000), as a CSV or JSON Lines download |
 //! | `GET /api/health` | `{"status": "ok", "documents": N, "generation": "gen-…"}` |
 //! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
 //! | `GET /metrics` | Prometheus text format |
@@ -59,6 +61,7 @@
 
 mod admin;
 mod api;
+mod beyond;
 mod error;
 mod format;
 mod metrics;
@@ -110,6 +113,8 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(api::search))
         .route("/resolutions/{id}", get(api::resolution))
         .route("/facets", get(api::facets))
+        .route("/trends", get(beyond::trends))
+        .route("/export", get(beyond::export))
         .route("/health", get(api::health))
         .route("/openapi.json", get(api::openapi_json))
         .route("/admin/reindex", axum::routing::post(admin::reindex));

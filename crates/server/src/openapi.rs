@@ -15,6 +15,8 @@ use utoipa::OpenApi;
         crate::api::search,
         crate::api::resolution,
         crate::api::facets,
+        crate::beyond::trends,
+        crate::beyond::export,
         crate::api::health,
         crate::api::openapi_json,
         crate::admin::reindex

@@ -22,6 +22,8 @@ use crate::format::{
 };
 use crate::params::{Pairs, encode_component, has_filters, page_href, page_params, with};
 
+mod insights;
+
 /// Hits per page on the search page.
 const PAGE_SIZE: usize = 10;
 /// Facet values shown before «Ещё».
@@ -192,6 +194,8 @@ pub struct ResultsView {
     pub pagination: Option<Pagination>,
     /// Suggestions when nothing is found.
     pub empty: Option<NoResults>,
+    /// Year chart, top regions and export links (when something was found).
+    pub insights: Option<insights::Insights>,
 }
 
 /// A corrected query, with the way back to what was typed.
@@ -690,6 +694,7 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
         facets,
         pagination: pagination(request, response),
         empty,
+        insights: insights::insights(request, response),
     }
 }
 
