@@ -264,6 +264,7 @@ pub fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }
@@ -555,7 +556,20 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         .context("failed to start the async runtime")?;
     runtime.block_on(async move {
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            // Ctrl-C on a terminal, SIGTERM from a service manager.
+            let interrupt = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut terminate =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                        .expect("SIGTERM handler installs");
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = interrupt.await;
             tracing::info!("shutting down");
         };
         edusearch_server::serve(config, shutdown).await
