@@ -8,7 +8,9 @@ use edusearch_indexer::{
     open_index, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
 };
 use edusearch_resolution::Resolution;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{
+    Collector, Count, FacetCollector, FacetCounts as TantivyFacetCounts, MultiCollector, TopDocs,
+};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery,
     TermQuery,
@@ -182,10 +184,24 @@ impl Engine {
             relaxed,
         } = self.ranked_text_query(&searcher, &understood.text, pipeline, &filters)?;
         let full_query = self.with_filters(text_query.as_deref(), &filters, None);
-        let total = searcher.search(full_query.as_ref(), &Count)?;
-
+        // One pass collects the total, the page of hits and the facets whose own filter is not
+        // set (their query is the main one); a facet with a filter set needs a pass of its own.
         let offset = (request.page - 1) * request.per_page;
-        let addresses = self.top_docs(&searcher, full_query.as_ref(), request, offset)?;
+        let mut shared_facets = MultiCollector::new();
+        let handles: Vec<_> = FacetField::ALL
+            .into_iter()
+            .filter(|facet| !filters.filters(*facet))
+            .map(|facet| (facet, shared_facets.add_collector(facet_collector(facet))))
+            .collect();
+        let (total, ranked, mut facet_fruits) = searcher.search(
+            full_query.as_ref(),
+            &(Count, ranking_collector(request, offset), shared_facets),
+        )?;
+        let addresses = ranked_scores(ranked, request.sort);
+        let mut shared_counts: Vec<(FacetField, TantivyFacetCounts)> = handles
+            .into_iter()
+            .map(|(facet, handle)| (facet, handle.extract(&mut facet_fruits)))
+            .collect();
         // Stems mark inflected forms; roots mark derived ones («профориентационных»).
         let mut snippets = Vec::new();
         if let Some(query) = text_query.as_ref() {
@@ -205,10 +221,22 @@ impl Engine {
         }
 
         let text_query = text_query.as_deref();
+        let mut facet_of = |facet: FacetField| -> Result<Vec<FacetValue>, SearchError> {
+            match shared_counts
+                .iter()
+                .position(|(shared, _)| *shared == facet)
+            {
+                Some(index) => {
+                    let (_, counts) = shared_counts.swap_remove(index);
+                    Ok(facet_values_from(&counts, facet, &filters))
+                }
+                None => self.facet_values(&searcher, text_query, &filters, facet),
+            }
+        };
         let facets = FacetCounts {
-            region: self.facet_values(&searcher, text_query, &filters, FacetField::Region)?,
-            year: self.facet_values(&searcher, text_query, &filters, FacetField::Year)?,
-            topic: self.facet_values(&searcher, text_query, &filters, FacetField::Topic)?,
+            region: facet_of(FacetField::Region)?,
+            year: facet_of(FacetField::Year)?,
+            topic: facet_of(FacetField::Topic)?,
         };
 
         let from_query = |taken: &Option<String>, given: &Option<String>| {
@@ -649,48 +677,15 @@ impl Engine {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    fn top_docs(
+    pub(crate) fn top_docs(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         request: &SearchRequest,
         offset: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let collector = TopDocs::with_limit(request.per_page).and_offset(offset);
-        let by_date = request.sort == Sort::Date;
-        let ranked = searcher.search(
-            query,
-            &collector.tweak_score(move |segment: &SegmentReader| {
-                let dates = segment
-                    .fast_fields()
-                    .i64(edusearch_indexer::fields::DATE_ORD)
-                    .map(|column| column.first_or_default_col(0))
-                    .ok();
-                let positions = segment
-                    .fast_fields()
-                    .u64(edusearch_indexer::fields::ITEM_POSITION)
-                    .map(|column| column.first_or_default_col(0))
-                    .ok();
-                move |doc, score| {
-                    let date = dates.as_ref().map_or(0, |column| column.get_val(doc));
-                    // Earlier items of one resolution first: negate the position.
-                    let position = positions.as_ref().map_or(0, |column| column.get_val(doc));
-                    let order = -(position as i64);
-                    if by_date {
-                        (date as f64, f64::from(score), order)
-                    } else {
-                        (f64::from(score), date as f64, order)
-                    }
-                }
-            }),
-        )?;
-        Ok(ranked
-            .into_iter()
-            .map(|((first, second, _), address)| {
-                let score = if by_date { second } else { first };
-                (score as f32, address)
-            })
-            .collect())
+        let ranked = searcher.search(query, &ranking_collector(request, offset))?;
+        Ok(ranked_scores(ranked, request.sort))
     }
 
     fn hit(
@@ -763,52 +758,103 @@ impl Engine {
         facet: FacetField,
     ) -> Result<Vec<FacetValue>, SearchError> {
         let query = self.with_filters(text_query, filters, Some(facet));
-        let (field_name, root) = match facet {
-            FacetField::Region => (edusearch_indexer::fields::REGION, REGION_ROOT),
-            FacetField::Year => (edusearch_indexer::fields::YEAR, YEAR_ROOT),
-            FacetField::Topic => (edusearch_indexer::fields::TOPIC, TOPIC_ROOT),
-        };
-        let mut collector = FacetCollector::for_field(field_name);
-        collector.add_facet(root);
-        let counts = searcher.search(query.as_ref(), &collector)?;
-        let selected = match facet {
-            FacetField::Region => filters.region.clone(),
-            FacetField::Year => filters.year.map(|year| year.to_string()),
-            FacetField::Topic => filters.topic.clone(),
-        };
-        let mut values: Vec<FacetValue> = counts
-            .get(root)
-            .filter_map(|(facet_value, count)| {
-                let value = facet_value.to_path().last()?.to_string();
-                Some(FacetValue {
-                    selected: selected.as_deref().is_some_and(|chosen| {
-                        chosen.trim().eq_ignore_ascii_case(&value)
-                            || chosen.trim().to_lowercase() == value.to_lowercase()
-                    }),
-                    value,
-                    count,
-                })
-            })
-            .collect();
-        match facet {
-            FacetField::Year => values.sort_by(|a, b| b.value.cmp(&a.value)),
-            _ => values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))),
-        }
-        // A chosen value with no hits still shows, so it can be undone.
-        if let Some(chosen) = selected
-            && !values.iter().any(|value| value.selected)
-        {
-            values.insert(
-                0,
-                FacetValue {
-                    value: chosen,
-                    count: 0,
-                    selected: true,
-                },
-            );
-        }
-        Ok(values)
+        let counts = searcher.search(query.as_ref(), &facet_collector(facet))?;
+        Ok(facet_values_from(&counts, facet, filters))
     }
+}
+
+/// The collector of hits in order: by score (ties by recency, then item order), or by date.
+fn ranking_collector(
+    request: &SearchRequest,
+    offset: usize,
+) -> impl Collector<Fruit = Vec<((f64, f64, i64), DocAddress)>> + use<> {
+    let by_date = request.sort == Sort::Date;
+    TopDocs::with_limit(request.per_page)
+        .and_offset(offset)
+        .tweak_score(move |segment: &SegmentReader| {
+            let dates = segment
+                .fast_fields()
+                .i64(edusearch_indexer::fields::DATE_ORD)
+                .map(|column| column.first_or_default_col(0))
+                .ok();
+            let positions = segment
+                .fast_fields()
+                .u64(edusearch_indexer::fields::ITEM_POSITION)
+                .map(|column| column.first_or_default_col(0))
+                .ok();
+            move |doc, score| {
+                let date = dates.as_ref().map_or(0, |column| column.get_val(doc));
+                // Earlier items of one resolution first: negate the position.
+                let position = positions.as_ref().map_or(0, |column| column.get_val(doc));
+                let order = -(position as i64);
+                if by_date {
+                    (date as f64, f64::from(score), order)
+                } else {
+                    (f64::from(score), date as f64, order)
+                }
+            }
+        })
+}
+
+/// The relevance score of each ranked hit.
+fn ranked_scores(ranked: Vec<((f64, f64, i64), DocAddress)>, sort: Sort) -> Vec<(f32, DocAddress)> {
+    ranked
+        .into_iter()
+        .map(|((first, second, _), address)| {
+            let score = if sort == Sort::Date { second } else { first };
+            (score as f32, address)
+        })
+        .collect()
+}
+
+fn facet_collector(facet: FacetField) -> FacetCollector {
+    let mut collector = FacetCollector::for_field(facet.field_name());
+    collector.add_facet(facet.root());
+    collector
+}
+
+/// Facet values with their counts: years newest first, others by count; the chosen value is
+/// marked and kept even with no hits, so it can be undone.
+fn facet_values_from(
+    counts: &TantivyFacetCounts,
+    facet: FacetField,
+    filters: &Filters,
+) -> Vec<FacetValue> {
+    let selected = match facet {
+        FacetField::Region => filters.region.clone(),
+        FacetField::Year => filters.year.map(|year| year.to_string()),
+        FacetField::Topic => filters.topic.clone(),
+    };
+    let mut values: Vec<FacetValue> = counts
+        .get(facet.root())
+        .filter_map(|(facet_value, count)| {
+            let value = facet_value.to_path().last()?.to_string();
+            Some(FacetValue {
+                selected: selected
+                    .as_deref()
+                    .is_some_and(|chosen| chosen.trim().to_lowercase() == value.to_lowercase()),
+                value,
+                count,
+            })
+        })
+        .collect();
+    match facet {
+        FacetField::Year => values.sort_by(|a, b| b.value.cmp(&a.value)),
+        _ => values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))),
+    }
+    if let Some(chosen) = selected
+        && !values.iter().any(|value| value.selected)
+    {
+        values.insert(
+            0,
+            FacetValue {
+                value: chosen,
+                count: 0,
+                selected: true,
+            },
+        );
+    }
+    values
 }
 
 /// The text query that ranks the hits, the synonyms it was widened with, and whether hits with
@@ -847,6 +893,37 @@ enum FacetField {
     Region,
     Year,
     Topic,
+}
+
+impl FacetField {
+    const ALL: [FacetField; 3] = [FacetField::Region, FacetField::Year, FacetField::Topic];
+
+    fn field_name(self) -> &'static str {
+        match self {
+            FacetField::Region => edusearch_indexer::fields::REGION,
+            FacetField::Year => edusearch_indexer::fields::YEAR,
+            FacetField::Topic => edusearch_indexer::fields::TOPIC,
+        }
+    }
+
+    fn root(self) -> &'static str {
+        match self {
+            FacetField::Region => REGION_ROOT,
+            FacetField::Year => YEAR_ROOT,
+            FacetField::Topic => TOPIC_ROOT,
+        }
+    }
+}
+
+impl Filters {
+    /// Whether the filter of this facet's own field is set.
+    fn filters(&self, facet: FacetField) -> bool {
+        match facet {
+            FacetField::Region => self.region.is_some(),
+            FacetField::Year => self.year.is_some(),
+            FacetField::Topic => self.topic.is_some(),
+        }
+    }
 }
 
 /// Writes each hyphenated compound of a sanitized query as `("a b" OR ab)`, so
