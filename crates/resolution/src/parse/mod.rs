@@ -16,6 +16,9 @@ use crate::{Item, ParseError, Resolution};
 
 use clean::Line;
 
+/// Characters of the body searched for the event date before the rest of it.
+const DATE_SEARCH_CHARS: usize = 4000;
+
 /// Parses the raw bytes of a resolution file; `source` is the name it is known by.
 pub fn parse_resolution(source: &str, bytes: &[u8]) -> Result<Resolution, ParseError> {
     let text = clean::decode(bytes)?;
@@ -45,10 +48,17 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
     let opening = body_lines.first().map_or("", |line| line.text.as_str());
     let event_kind = header::event_kind(&block.title, opening);
 
-    let found_dates: Vec<_> = dates::event_dates(&header_text)
-        .into_iter()
-        .chain(dates::event_dates(&body))
-        .collect();
+    // The event date stands in the header or the opening paragraphs: search the body's
+    // opening first and the rest only when it has none (the date pattern is costly on long texts).
+    let opening_end = body
+        .char_indices()
+        .nth(DATE_SEARCH_CHARS)
+        .map_or(body.len(), |(end, _)| end);
+    let mut found_dates = dates::event_dates(&header_text);
+    found_dates.extend(dates::event_dates(&body[..opening_end]));
+    if found_dates.is_empty() && opening_end < body.len() {
+        found_dates = dates::event_dates(&body);
+    }
     let date = found_dates.first().map(|found| found.date);
     let date_start = date.and_then(|date| {
         found_dates

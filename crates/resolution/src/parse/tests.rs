@@ -279,3 +279,12 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_date_late_in_a_long_text_is_still_found() {
+    let filler = "Участники обсудили вопросы развития образования. ".repeat(200);
+    let text =
+        format!("Резолюция совещания\n\n{filler}\n\nСовещание состоялось 5 октября 2021 года.");
+    let r = parse_text("late.txt", &text).unwrap();
+    assert_eq!(r.date, Some(EventDate::ymd(2021, 10, 5)));
+}
