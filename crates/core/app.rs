@@ -121,8 +121,9 @@ enum SortArg {
     Date,
 }
 
+/// The query and the filters `search` and `trends` share.
 #[derive(Debug, Args)]
-struct SearchArgs {
+struct QueryArgs {
     /// The query, e.g. "профориентация 2023" (a year in it becomes the year filter).
     query: Vec<String>,
     /// Only this region (субъект РФ), e.g. "Краснодарский край".
@@ -146,6 +147,36 @@ struct SearchArgs {
     /// Search recommendation items or whole resolutions.
     #[arg(long, value_enum, default_value = "items")]
     level: LevelArg,
+    /// Search the words as typed: no keyboard-layout or spelling correction.
+    #[arg(long)]
+    literal: bool,
+}
+
+impl QueryArgs {
+    /// The search request these arguments describe (first page, default order).
+    fn request(&self) -> SearchRequest {
+        SearchRequest {
+            q: self.query.join(" "),
+            region: self.region.clone(),
+            year: self.year,
+            year_to: self.year_to,
+            municipality: self.municipality.clone(),
+            topic: self.topic.clone(),
+            addressee: self.addressee.clone(),
+            level: match self.level {
+                LevelArg::Items => Level::Items,
+                LevelArg::Resolutions => Level::Resolutions,
+            },
+            literal: self.literal,
+            ..SearchRequest::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    #[command(flatten)]
+    query: QueryArgs,
     /// Order of results.
     #[arg(long, value_enum, default_value = "relevance")]
     sort: SortArg,
@@ -155,9 +186,6 @@ struct SearchArgs {
     /// Page number, from 1.
     #[arg(long, default_value_t = 1)]
     page: usize,
-    /// Search the words as typed: no keyboard-layout or spelling correction.
-    #[arg(long)]
-    literal: bool,
     /// Print the same JSON object the HTTP API returns.
     #[arg(long)]
     json: bool,
@@ -183,35 +211,11 @@ enum TrendByArg {
 
 #[derive(Debug, Args)]
 struct TrendsArgs {
-    /// The query, e.g. "наставничество" (understood as by `search`).
-    query: Vec<String>,
+    #[command(flatten)]
+    query: QueryArgs,
     /// What the rows are.
     #[arg(long, value_enum, default_value = "year")]
     by: TrendByArg,
-    /// Only this region (субъект РФ).
-    #[arg(long)]
-    region: Option<String>,
-    /// Only this year (the first of a range with --year-to).
-    #[arg(long)]
-    year: Option<i32>,
-    /// Last year of a year range.
-    #[arg(long, requires = "year")]
-    year_to: Option<i32>,
-    /// Only this municipality or town.
-    #[arg(long)]
-    municipality: Option<String>,
-    /// Only this topic.
-    #[arg(long)]
-    topic: Option<String>,
-    /// Only items under this addressee heading.
-    #[arg(long)]
-    addressee: Option<String>,
-    /// Count recommendation items or whole resolutions.
-    #[arg(long, value_enum, default_value = "items")]
-    level: LevelArg,
-    /// Search the words as typed: no keyboard-layout or spelling correction.
-    #[arg(long)]
-    literal: bool,
     /// Print the same JSON object the HTTP API returns.
     #[arg(long)]
     json: bool,
@@ -393,24 +397,13 @@ fn open_engine(location: &IndexLocation) -> Result<Engine> {
 fn search(args: SearchArgs) -> Result<ExitCode> {
     let engine = open_engine(&args.index)?;
     let request = SearchRequest {
-        q: args.query.join(" "),
-        region: args.region,
-        year: args.year,
-        year_to: args.year_to,
-        municipality: args.municipality,
-        topic: args.topic,
-        addressee: args.addressee,
-        level: match args.level {
-            LevelArg::Items => Level::Items,
-            LevelArg::Resolutions => Level::Resolutions,
-        },
         page: args.page,
         per_page: args.limit,
         sort: match args.sort {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
         },
-        literal: args.literal,
+        ..args.query.request()
     };
     if let Some(format) = args.format {
         return export(&engine, &request, format);
@@ -452,21 +445,7 @@ fn export(engine: &Engine, request: &SearchRequest, format: ExportFormatArg) -> 
 
 fn trends(args: TrendsArgs) -> Result<ExitCode> {
     let engine = open_engine(&args.index)?;
-    let request = SearchRequest {
-        q: args.query.join(" "),
-        region: args.region,
-        year: args.year,
-        year_to: args.year_to,
-        municipality: args.municipality,
-        topic: args.topic,
-        addressee: args.addressee,
-        level: match args.level {
-            LevelArg::Items => Level::Items,
-            LevelArg::Resolutions => Level::Resolutions,
-        },
-        literal: args.literal,
-        ..SearchRequest::default()
-    };
+    let request = args.query.request();
     let by = match args.by {
         TrendByArg::Year => edusearch_search::TrendBy::Year,
         TrendByArg::Region => edusearch_search::TrendBy::Region,
