@@ -12,6 +12,7 @@
 //! generated resolution carries what the parser is expected to extract from it
 //! ([`Expected`]); that is the generator's contract, checked by its tests.
 
+use edusearch_resolution::MONTHS_GENITIVE;
 use std::sync::LazyLock;
 
 use edusearch_resolution::{Gazetteer, Taxonomy, parse_resolution};
@@ -63,21 +64,6 @@ static RESERVED_START: LazyLock<Regex> = LazyLock::new(|| {
 static INFINITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[А-Яа-яЁё]+(?:ть|ться|чь|чься|ти)$").expect("infinitive pattern is valid")
 });
-
-const MONTHS_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
 
 /// Verbs that open recommendations, most common first (Zipf-weighted).
 const VERBS: &[&str] = &[

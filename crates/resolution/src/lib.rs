@@ -11,7 +11,7 @@ pub mod places;
 pub mod topics;
 
 pub use error::ParseError;
-pub use model::{EventDate, EventKind, Item, Location, Resolution};
+pub use model::{EventDate, EventKind, Item, Location, MONTHS_GENITIVE, Resolution};
 pub use parse::{parse_resolution, parse_text};
 pub use places::{Gazetteer, PlaceTableError};
 pub use topics::{Taxonomy, TopicError};

@@ -87,6 +87,22 @@ impl Location {
     }
 }
 
+/// Month names in the genitive, as dates are written («31 августа 2023»); index 0 is January.
+pub const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
 /// A calendar date; `day`/`month` may be missing when the text gives less.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EventDate {

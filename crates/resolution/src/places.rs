@@ -1497,25 +1497,13 @@ mod tests {
     }
 
     fn is_date_line(line: &str) -> bool {
-        const MONTHS: [&str; 12] = [
-            "января",
-            "февраля",
-            "марта",
-            "апреля",
-            "мая",
-            "июня",
-            "июля",
-            "августа",
-            "сентября",
-            "октября",
-            "ноября",
-            "декабря",
-        ];
         let words: Vec<_> = words(line).map(|word| word.text.to_lowercase()).collect();
-        words.iter().any(|word| MONTHS.contains(&word.as_str()))
+        words
+            .iter()
+            .any(|word| crate::MONTHS_GENITIVE.contains(&word.as_str()))
             && words.iter().all(|word| {
                 word.chars().all(|c| c.is_ascii_digit())
-                    || MONTHS.contains(&word.as_str())
+                    || crate::MONTHS_GENITIVE.contains(&word.as_str())
                     || matches!(word.as_str(), "г" | "год" | "года")
             })
     }

@@ -1,8 +1,8 @@
 //! tantivy analyzers built on the shared normalisation.
 
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use crate::normalize::{fold_yo, stemmer};
@@ -31,6 +31,12 @@ const MAX_TOKEN_BYTES: usize = 80;
 /// assert_eq!(tokens, ["образовательн", "организац", "2023", "год"]);
 /// ```
 pub fn analyzer_stem() -> TextAnalyzer {
+    stems().build()
+}
+
+/// Words, lowercased, `ё -> е`, stop words dropped, stemmed: what the stem and root analyzers
+/// share.
+fn stems() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -39,21 +45,11 @@ pub fn analyzer_stem() -> TextAnalyzer {
             STOP_WORDS.iter().map(|word| word.to_string()),
         ))
         .filter(RUSSIAN_STEM)
-        .build()
 }
 
 /// The root analyzer: stems reduced to derivational roots (профориентационный → профориент).
 pub fn analyzer_root() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(YO_FOLD)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|word| word.to_string()),
-        ))
-        .filter(RUSSIAN_STEM)
-        .filter(DERIVATION)
-        .build()
+    stems().filter(DERIVATION).build()
 }
 
 /// The exact analyzer: the same words as [`analyzer_stem`], neither stemmed nor stop-filtered.

@@ -1,21 +1,7 @@
 //! Russian formatting for the pages: dates, plurals, and words marked in a text.
 
+use edusearch_resolution::MONTHS_GENITIVE;
 use edusearch_search::escape_html;
-
-const MONTHS_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
 
 const MONTHS_NOMINATIVE: [&str; 12] = [
     "январь",
