@@ -99,6 +99,8 @@ pub struct BuildReport {
     pub skipped: Vec<FileProblem>,
     /// Files indexed with something to check.
     pub warnings: Vec<FileProblem>,
+    /// What grouping recurring recommendations found.
+    pub grouping: crate::groups::GroupingReport,
     /// The generation folder now live.
     pub index_path: PathBuf,
     /// Wall time of the build.
@@ -190,6 +192,13 @@ fn previous_generation(
     let Some(manifest) = Manifest::load(&current) else {
         return Ok(None);
     };
+    // An index written by another version of the schema is rebuilt from scratch.
+    let compatible = Index::open_in_dir(&current)
+        .ok()
+        .is_some_and(|index| IndexSchema::from_schema(&index.schema()).is_some());
+    if !compatible {
+        return Ok(None);
+    }
     let same_corpus = fs::canonicalize(data_dir)
         .ok()
         .is_some_and(|dir| dir == Path::new(&manifest.data_dir));
@@ -329,6 +338,9 @@ fn write_generation(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    // Groups are computed over the whole committed index, so an update regroups old and new
+    // items together.
+    report.grouping = crate::groups::write_groups(&index, generation)?;
     manifest.save(generation)?;
     progress.finish();
     Ok(report)

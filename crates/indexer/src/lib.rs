@@ -8,6 +8,7 @@
 mod build;
 mod corpus;
 mod error;
+mod groups;
 mod layout;
 mod manifest;
 mod schema;
@@ -18,9 +19,13 @@ pub use build::{
 };
 pub use corpus::{ADDED_FOLDER, REMOVED_FOLDER, add_to_corpus, remove_from_corpus};
 pub use error::IndexError;
+pub use groups::{
+    GROUPS_FILE, GroupInfo, GroupingReport, Groups, NO_GROUP, SAME_WORDING, SIGNATURE_LEN,
+    Signature, key_of, same_signature, same_wording, signature, similarity,
+};
 pub use layout::{IndexRoot, open_index};
 pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 pub use schema::{
-    DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, place_key,
-    region_facet, resolution_from_doc, topic_facet, year_facet,
+    DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, item_id,
+    item_key, parse_item_id, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
 };

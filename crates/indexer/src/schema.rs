@@ -1,5 +1,6 @@
 //! The tantivy schema and the conversion of a resolution into documents.
 
+use crate::groups::{self, key_of};
 use edusearch_resolution::{Item, Resolution};
 use edusearch_russian::{ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM};
 use tantivy::schema::{
@@ -58,6 +59,14 @@ pub mod fields {
     pub const SOURCE: &str = "source";
     /// The whole resolution as JSON (resolution documents only).
     pub const RESOLUTION_JSON: &str = "resolution_json";
+    /// Key of the item id `{resolution_id}-{position}` (items only; indexed and fast).
+    pub const ITEM_KEY: &str = "item_key";
+    /// Key of the resolution id (fast, on both levels), for counting distinct resolutions.
+    pub const RESOLUTION_KEY: &str = "resolution_key";
+    /// Key of the region name, 0 without one (fast), for counting distinct regions.
+    pub const REGION_KEY: &str = "region_key";
+    /// MinHash signature of the item wording (items only; fast bytes), for grouping.
+    pub const SIGNATURE: &str = "signature";
 }
 
 /// Facet roots.
@@ -116,6 +125,10 @@ pub struct IndexSchema {
     pub date: Field,
     pub source: Field,
     pub resolution_json: Field,
+    pub item_key: Field,
+    pub resolution_key: Field,
+    pub region_key: Field,
+    pub signature: Field,
 }
 
 fn text_options(analyzer: &str, stored: bool) -> TextOptions {
@@ -163,6 +176,10 @@ impl IndexSchema {
         let date = builder.add_text_field(fields::DATE, STORED);
         let source = builder.add_text_field(fields::SOURCE, STORED);
         let resolution_json = builder.add_text_field(fields::RESOLUTION_JSON, STORED);
+        let item_key = builder.add_u64_field(fields::ITEM_KEY, INDEXED | FAST);
+        let resolution_key = builder.add_u64_field(fields::RESOLUTION_KEY, FAST);
+        let region_key = builder.add_u64_field(fields::REGION_KEY, FAST);
+        let signature = builder.add_bytes_field(fields::SIGNATURE, FAST);
         Self {
             schema: builder.build(),
             kind,
@@ -189,6 +206,10 @@ impl IndexSchema {
             date,
             source,
             resolution_json,
+            item_key,
+            resolution_key,
+            region_key,
+            signature,
         }
     }
 
@@ -240,6 +261,10 @@ impl IndexSchema {
         document.add_text(self.text, &item.text);
         document.add_text(self.text_exact, &item.text);
         document.add_text(self.text_root, with_compounds(&item.text));
+        document.add_u64(self.item_key, item_key(&resolution.id, item.position));
+        if let Some(signature) = groups::signature(&item.text) {
+            document.add_bytes(self.signature, &groups::signature_bytes(&signature));
+        }
         document
     }
 
@@ -263,7 +288,12 @@ impl IndexSchema {
             document.add_text(self.topics_text, topic);
             document.add_facet(self.topic, topic_facet(topic));
         }
+        document.add_u64(self.resolution_key, key_of(&resolution.id));
         let location = &resolution.location;
+        document.add_u64(
+            self.region_key,
+            location.region.as_deref().map_or(0, key_of),
+        );
         if let Some(region) = &location.region {
             document.add_facet(self.region, region_facet(region));
             document.add_text(self.place_text, region);
@@ -296,6 +326,23 @@ impl Default for IndexSchema {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The id of an item: `{resolution_id}-{position}` («9f8d6dd59f86c0fe-3»).
+pub fn item_id(resolution_id: &str, position: u32) -> String {
+    format!("{resolution_id}-{position}")
+}
+
+/// Splits an item id into the resolution id and the 1-based position.
+pub fn parse_item_id(id: &str) -> Option<(&str, u32)> {
+    let (resolution_id, position) = id.rsplit_once('-')?;
+    let position: u32 = position.parse().ok()?;
+    (!resolution_id.is_empty() && position > 0).then_some((resolution_id, position))
+}
+
+/// The key of an item id, as indexed in the `item_key` field.
+pub fn item_key(resolution_id: &str, position: u32) -> u64 {
+    key_of(&item_id(resolution_id, position))
 }
 
 /// The key an addressee is filtered by: lowercase, `ё -> е`, spaces collapsed.

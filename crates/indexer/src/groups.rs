@@ -1,0 +1,885 @@
+//! Recurring recommendations: items with near-identical wording grouped across resolutions.
+//!
+//! Each item gets a MinHash signature of its wording at indexing time (stored as a fast field).
+//! After a build commits, one pass reads every signature, finds candidate pairs by locality
+//! sensitive hashing (bands of the signature), keeps the pairs whose estimated similarity
+//! reaches [`SAME_WORDING`], and joins them into groups. The groups are written beside the
+//! index (`groups.bin`) with, for every document, the group it belongs to, so the searcher
+//! reads a hit's group in constant time and can collapse a group into one hit.
+//!
+//! The wording is compared as a set of shingles: the stems of the words that carry meaning
+//! (stop words left out, `ё` folded) and the pairs of neighbouring stems. Inflection, case,
+//! punctuation, quotes and numbering do not separate two items; another object, a negation or
+//! a different addressee in the text does.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tantivy::{DocId, Index, Searcher, SegmentReader};
+
+use crate::IndexError;
+use crate::schema::fields;
+
+/// Number of MinHash values in a signature.
+pub const SIGNATURE_LEN: usize = 32;
+/// Signature values per LSH band: two items become candidates when one band is equal.
+const ROWS_PER_BAND: usize = 4;
+/// Bands of a signature.
+const BANDS: usize = SIGNATURE_LEN / ROWS_PER_BAND;
+/// Estimated shingle similarity from which two items count as the same recommendation. Tuned
+/// on the labelled pairs in `tests/grouping/pairs.toml` (see the test in this module).
+pub const SAME_WORDING: f64 = 0.55;
+/// Runs of equal band keys up to this size are compared pair by pair; longer runs (a wording
+/// repeated thousands of times) are compared with their first member and their neighbour.
+const ALL_PAIRS_UP_TO: usize = 48;
+/// Group index of a document that is in no group.
+pub const NO_GROUP: u32 = u32::MAX;
+/// File of the groups, in each generation folder.
+pub const GROUPS_FILE: &str = "groups.bin";
+const MAGIC: &[u8; 8] = b"EDUGRP01";
+
+/// The fingerprint of an item's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature {
+    /// The lowest 16 bits of each of [`SIGNATURE_LEN`] minimum hashes of the shingles.
+    minhash: [u16; SIGNATURE_LEN],
+    /// Key of the set of names in quotes («Билет в будущее»), 0 without any.
+    names: u64,
+}
+
+/// Bytes of a signature as stored in the fast field.
+const SIGNATURE_BYTES: usize = SIGNATURE_LEN * 2 + 8;
+
+/// The stems of the words that carry meaning.
+fn meaningful_stems(text: &str) -> Vec<String> {
+    edusearch_russian::words(text)
+        .map(|word| edusearch_russian::normalize_word(word.text))
+        .filter(|word| !edusearch_russian::is_stop_word(word))
+        .map(|word| edusearch_russian::stem_word(&word))
+        .collect()
+}
+
+/// The shingles of a text: stems of its meaningful words and pairs of neighbouring stems.
+fn shingles(text: &str) -> Vec<u64> {
+    let stems = meaningful_stems(text);
+    let mut shingles: Vec<u64> = stems.iter().map(|stem| fnv1a(stem.as_bytes(), 0)).collect();
+    for pair in stems.windows(2) {
+        let first = fnv1a(pair[0].as_bytes(), 0);
+        shingles.push(fnv1a(pair[1].as_bytes(), first ^ 0x9E37_79B9_7F4A_7C15));
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    shingles
+}
+
+/// The key of the names a text quotes (programmes, projects, directions): items that name
+/// different programmes are different recommendations however alike the rest reads.
+fn names_key(text: &str) -> u64 {
+    let mut names: Vec<String> = text
+        .split('«')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('»').map(|(name, _)| name))
+        .map(|name| meaningful_stems(name).join(" "))
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return 0;
+    }
+    fnv1a(names.join("|").as_bytes(), 0x4E41_4D45).max(1)
+}
+
+/// The MinHash signature of an item's wording; `None` when it has no meaningful word.
+pub fn signature(text: &str) -> Option<Signature> {
+    let shingles = shingles(text);
+    if shingles.is_empty() {
+        return None;
+    }
+    let mut minhash = [0u16; SIGNATURE_LEN];
+    for (slot, value) in minhash.iter_mut().enumerate() {
+        let seed = PERMUTATION_SEEDS[slot];
+        let minimum = shingles
+            .iter()
+            .map(|shingle| mix(shingle ^ seed))
+            .min()
+            .unwrap_or(u64::MAX);
+        *value = (minimum >> 48) as u16;
+    }
+    Some(Signature {
+        minhash,
+        names: names_key(text),
+    })
+}
+
+/// Estimated similarity of two wordings: the share of equal MinHash values (an estimate of
+/// the Jaccard similarity of their shingles).
+pub fn similarity(first: &Signature, second: &Signature) -> f64 {
+    let equal = first
+        .minhash
+        .iter()
+        .zip(&second.minhash)
+        .filter(|(left, right)| left == right)
+        .count();
+    equal as f64 / SIGNATURE_LEN as f64
+}
+
+/// Whether two signatures are of the same recommendation: similar wording, and no different
+/// quoted names.
+pub fn same_signature(first: &Signature, second: &Signature) -> bool {
+    let names_agree = first.names == second.names || first.names == 0 || second.names == 0;
+    names_agree && similarity(first, second) >= SAME_WORDING
+}
+
+/// Whether two texts read as the same recommendation.
+pub fn same_wording(first: &str, second: &str) -> bool {
+    match (signature(first), signature(second)) {
+        (Some(first), Some(second)) => same_signature(&first, &second),
+        _ => false,
+    }
+}
+
+/// The signature as stored in the fast field.
+pub fn signature_bytes(signature: &Signature) -> Vec<u8> {
+    let mut bytes: Vec<u8> = signature
+        .minhash
+        .iter()
+        .flat_map(|value| value.to_le_bytes())
+        .collect();
+    bytes.extend_from_slice(&signature.names.to_le_bytes());
+    bytes
+}
+
+fn signature_from_bytes(bytes: &[u8]) -> Option<Signature> {
+    if bytes.len() != SIGNATURE_BYTES {
+        return None;
+    }
+    let (minhash_bytes, names) = bytes.split_at(SIGNATURE_LEN * 2);
+    let mut minhash = [0u16; SIGNATURE_LEN];
+    for (value, pair) in minhash.iter_mut().zip(minhash_bytes.chunks_exact(2)) {
+        *value = u16::from_le_bytes([pair[0], pair[1]]);
+    }
+    Some(Signature {
+        minhash,
+        names: u64::from_le_bytes(names.try_into().ok()?),
+    })
+}
+
+/// A stable 64-bit key of a string (FNV-1a): keys of items, resolutions and regions.
+pub fn key_of(text: &str) -> u64 {
+    fnv1a(text.as_bytes(), 0)
+}
+
+fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    let mut hash = 0xCBF2_9CE4_8422_2325 ^ seed;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    hash
+}
+
+/// The splitmix64 finaliser: a cheap, well-spread permutation of 64-bit values.
+fn mix(mut value: u64) -> u64 {
+    value = (value ^ (value >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    value ^ (value >> 31)
+}
+
+/// One seed per signature slot, fixed so that signatures stay comparable across builds.
+const PERMUTATION_SEEDS: [u64; SIGNATURE_LEN] = {
+    let mut seeds = [0u64; SIGNATURE_LEN];
+    let mut state: u64 = 0x05EE_D0F6_A00F_1DEA;
+    let mut slot = 0;
+    while slot < SIGNATURE_LEN {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut value = state;
+        value = (value ^ (value >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        value = (value ^ (value >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        seeds[slot] = value ^ (value >> 31);
+        slot += 1;
+    }
+    seeds
+};
+
+/// What is known of one group of recurring items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupInfo {
+    /// Stable id: the smallest item key of the group (kept while that item stays indexed).
+    pub id: u64,
+    /// Items in the group.
+    pub items: u32,
+    /// Distinct resolutions the items come from (at least two).
+    pub resolutions: u32,
+    /// Distinct regions of those resolutions.
+    pub regions: u32,
+    /// Earliest year, 0 when no item has one.
+    pub year_from: u16,
+    /// Latest year, 0 when no item has one.
+    pub year_to: u16,
+}
+
+/// The groups of one index generation, and the group of every document.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    groups: Vec<GroupInfo>,
+    /// Item keys of group `g` are `members[member_starts[g]..member_starts[g + 1]]`.
+    member_starts: Vec<u32>,
+    members: Vec<u64>,
+    /// Per segment (by uuid): the group index of each document, or [`NO_GROUP`].
+    segments: HashMap<String, Vec<u32>>,
+}
+
+impl Groups {
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// A group by index.
+    pub fn info(&self, group: u32) -> Option<&GroupInfo> {
+        self.groups.get(group as usize)
+    }
+
+    /// The index of the group with a stable id.
+    pub fn find(&self, id: u64) -> Option<u32> {
+        self.groups
+            .iter()
+            .position(|info| info.id == id)
+            .and_then(|index| u32::try_from(index).ok())
+    }
+
+    /// Item keys of a group's members.
+    pub fn members(&self, group: u32) -> &[u64] {
+        let group = group as usize;
+        match (
+            self.member_starts.get(group),
+            self.member_starts.get(group + 1),
+        ) {
+            (Some(&start), Some(&end)) => &self.members[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+
+    /// Group of every document of a segment (empty when the segment is unknown).
+    pub fn segment(&self, segment_uuid: &str) -> &[u32] {
+        self.segments.get(segment_uuid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Per segment of a searcher, in its order: the group of every document.
+    pub fn for_searcher(&self, searcher: &Searcher) -> Vec<Vec<u32>> {
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| self.segment(&segment.segment_id().uuid_string()).to_vec())
+            .collect()
+    }
+
+    /// Reads the groups of a generation; no file (an index written before groups existed)
+    /// gives no groups.
+    pub fn load(generation: &Path) -> Result<Self, IndexError> {
+        let path = generation.join(GROUPS_FILE);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
+            Err(source) => {
+                return Err(IndexError::Io {
+                    action: "failed to read",
+                    path,
+                    source,
+                });
+            }
+        };
+        decode(&bytes).ok_or_else(|| IndexError::Unusable {
+            path,
+            reason: "the groups file is damaged; rebuild the index with `edusearch index --full`"
+                .to_string(),
+        })
+    }
+
+    fn save(&self, generation: &Path) -> Result<(), IndexError> {
+        let path = generation.join(GROUPS_FILE);
+        let io = |source| IndexError::Io {
+            action: "failed to write",
+            path: path.clone(),
+            source,
+        };
+        let mut file = std::io::BufWriter::new(fs::File::create(&path).map_err(io)?);
+        file.write_all(&encode(self)).map_err(io)?;
+        file.into_inner()
+            .map_err(|error| io(error.into_error()))?
+            .sync_all()
+            .map_err(io)
+    }
+}
+
+/// What the grouping pass of a build did.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct GroupingReport {
+    /// Items with a signature.
+    pub items: usize,
+    /// Distinct signatures among them.
+    pub distinct_wordings: usize,
+    /// Groups spanning at least two resolutions.
+    pub groups: usize,
+    /// Items in those groups.
+    pub grouped_items: usize,
+    /// Time the pass took.
+    #[serde(serialize_with = "seconds")]
+    pub elapsed: Duration,
+}
+
+fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(duration.as_secs_f64())
+}
+
+/// A segment's uuid, its live item documents with their record, and its document count.
+type SegmentItems = (String, Vec<(DocId, u32)>, u32);
+
+/// One item document, as the grouping pass sees it.
+struct ItemRecord {
+    wording: u32,
+    item_key: u64,
+    resolution_key: u64,
+    region_key: u64,
+    year: u16,
+}
+
+/// Groups the items of a committed index and writes `groups.bin` into its folder.
+pub fn write_groups(index: &Index, generation: &Path) -> Result<GroupingReport, IndexError> {
+    let started = Instant::now();
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut wordings: Vec<Signature> = Vec::new();
+    let mut wording_ids: HashMap<Signature, u32> = HashMap::new();
+    let mut records: Vec<ItemRecord> = Vec::new();
+    let mut segment_docs: Vec<SegmentItems> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let docs = read_segment(segment, &mut wordings, &mut wording_ids, &mut records)?;
+        segment_docs.push((segment.segment_id().uuid_string(), docs, segment.max_doc()));
+    }
+    let roots = join_similar(&wordings);
+
+    // Group every record by the root of its wording, keeping groups across resolutions.
+    let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    order.sort_unstable_by_key(|&record| {
+        let record = &records[record as usize];
+        (roots[record.wording as usize], record.item_key)
+    });
+    let mut groups = Groups::default();
+    let mut group_of_record = vec![NO_GROUP; records.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let root = roots[records[order[start] as usize].wording as usize];
+        let mut end = start;
+        while end < order.len() && roots[records[order[end] as usize].wording as usize] == root {
+            end += 1;
+        }
+        let members = &order[start..end];
+        if let Some(info) = group_info(members, &records) {
+            let group = groups.groups.len() as u32;
+            groups.groups.push(info);
+            groups.member_starts.push(groups.members.len() as u32);
+            for &member in members {
+                group_of_record[member as usize] = group;
+                groups.members.push(records[member as usize].item_key);
+            }
+        }
+        start = end;
+    }
+    groups.member_starts.push(groups.members.len() as u32);
+    for (uuid, docs, max_doc) in segment_docs {
+        let mut of_doc = vec![NO_GROUP; max_doc as usize];
+        for (doc, record) in docs {
+            of_doc[doc as usize] = group_of_record[record as usize];
+        }
+        groups.segments.insert(uuid, of_doc);
+    }
+    groups.save(generation)?;
+    Ok(GroupingReport {
+        items: records.len(),
+        distinct_wordings: wordings.len(),
+        groups: groups.len(),
+        grouped_items: groups.members.len(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads the item documents of a segment: their wording (deduplicated across the index) and
+/// the keys that group statistics need. Returns each live item document with its record.
+fn read_segment(
+    segment: &SegmentReader,
+    wordings: &mut Vec<Signature>,
+    wording_ids: &mut HashMap<Signature, u32>,
+    records: &mut Vec<ItemRecord>,
+) -> Result<Vec<(DocId, u32)>, IndexError> {
+    let fast = segment.fast_fields();
+    let Some(signatures) = fast.bytes(fields::SIGNATURE)? else {
+        return Ok(Vec::new());
+    };
+    // The column is dictionary-encoded: each distinct signature is read once.
+    let mut local_to_wording: Vec<u32> = Vec::with_capacity(signatures.num_terms());
+    let mut stream = signatures
+        .dictionary()
+        .stream()
+        .map_err(|error| IndexError::Unusable {
+            path: std::path::PathBuf::from(segment.segment_id().uuid_string()),
+            reason: format!("cannot read the signatures of a segment: {error}"),
+        })?;
+    while stream.advance() {
+        let id = match signature_from_bytes(stream.key()) {
+            Some(signature) => *wording_ids.entry(signature).or_insert_with(|| {
+                wordings.push(signature);
+                (wordings.len() - 1) as u32
+            }),
+            None => NO_GROUP,
+        };
+        local_to_wording.push(id);
+    }
+    let column = |name: &str| {
+        fast.u64(name)
+            .map(|column| column.first_or_default_col(0))
+            .map_err(IndexError::from)
+    };
+    let item_keys = column(fields::ITEM_KEY)?;
+    let resolution_keys = column(fields::RESOLUTION_KEY)?;
+    let region_keys = column(fields::REGION_KEY)?;
+    let years = column(fields::YEAR_NUM)?;
+    let mut docs = Vec::new();
+    for doc in segment.doc_ids_alive() {
+        let Some(ordinal) = signatures.term_ords(doc).next() else {
+            continue;
+        };
+        let wording = local_to_wording[ordinal as usize];
+        if wording == NO_GROUP {
+            continue;
+        }
+        docs.push((doc, records.len() as u32));
+        records.push(ItemRecord {
+            wording,
+            item_key: item_keys.get_val(doc),
+            resolution_key: resolution_keys.get_val(doc),
+            region_key: region_keys.get_val(doc),
+            year: u16::try_from(years.get_val(doc)).unwrap_or(0),
+        });
+    }
+    Ok(docs)
+}
+
+/// Joins wordings whose signatures are similar enough; returns the root of each wording.
+fn join_similar(wordings: &[Signature]) -> Vec<u32> {
+    let mut sets = DisjointSets::new(wordings.len());
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(wordings.len());
+    for band in 0..BANDS {
+        keys.clear();
+        for (index, signature) in wordings.iter().enumerate() {
+            let rows = &signature.minhash[band * ROWS_PER_BAND..(band + 1) * ROWS_PER_BAND];
+            let key = rows
+                .iter()
+                .fold(band as u64, |key, row| (key << 16) ^ u64::from(*row));
+            keys.push((key, index as u32));
+        }
+        keys.sort_unstable();
+        for run in keys.chunk_by(|left, right| left.0 == right.0) {
+            if run.len() <= ALL_PAIRS_UP_TO {
+                for (position, &(_, first)) in run.iter().enumerate() {
+                    for &(_, second) in &run[position + 1..] {
+                        join_if_similar(&mut sets, wordings, first, second);
+                    }
+                }
+            } else {
+                let leader = run[0].1;
+                for pair in run.windows(2) {
+                    join_if_similar(&mut sets, wordings, leader, pair[1].1);
+                    join_if_similar(&mut sets, wordings, pair[0].1, pair[1].1);
+                }
+            }
+        }
+    }
+    (0..wordings.len() as u32)
+        .map(|index| sets.root(index))
+        .collect()
+}
+
+fn join_if_similar(sets: &mut DisjointSets, wordings: &[Signature], first: u32, second: u32) {
+    if same_signature(&wordings[first as usize], &wordings[second as usize]) {
+        sets.join(first, second);
+    }
+}
+
+/// The statistics of a set of similar items; `None` unless they span two resolutions.
+fn group_info(members: &[u32], records: &[ItemRecord]) -> Option<GroupInfo> {
+    let record = |member: &u32| &records[*member as usize];
+    let mut resolutions: Vec<u64> = members.iter().map(|m| record(m).resolution_key).collect();
+    resolutions.sort_unstable();
+    resolutions.dedup();
+    if resolutions.len() < 2 {
+        return None;
+    }
+    let mut regions: Vec<u64> = members
+        .iter()
+        .map(|m| record(m).region_key)
+        .filter(|key| *key != 0)
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    let years = members.iter().map(|m| record(m).year).filter(|y| *y != 0);
+    Some(GroupInfo {
+        id: members.iter().map(|m| record(m).item_key).min()?,
+        items: members.len() as u32,
+        resolutions: resolutions.len() as u32,
+        regions: regions.len() as u32,
+        year_from: years.clone().min().unwrap_or(0),
+        year_to: years.max().unwrap_or(0),
+    })
+}
+
+/// Union–find with path halving and union by size.
+struct DisjointSets {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl DisjointSets {
+    fn new(len: usize) -> Self {
+        Self {
+            parent: (0..len as u32).collect(),
+            size: vec![1; len],
+        }
+    }
+
+    fn root(&mut self, mut node: u32) -> u32 {
+        while self.parent[node as usize] != node {
+            let grandparent = self.parent[self.parent[node as usize] as usize];
+            self.parent[node as usize] = grandparent;
+            node = grandparent;
+        }
+        node
+    }
+
+    fn join(&mut self, first: u32, second: u32) {
+        let (mut first, mut second) = (self.root(first), self.root(second));
+        if first == second {
+            return;
+        }
+        if self.size[first as usize] < self.size[second as usize] {
+            std::mem::swap(&mut first, &mut second);
+        }
+        self.parent[second as usize] = first;
+        self.size[first as usize] += self.size[second as usize];
+    }
+}
+
+fn encode(groups: &Groups) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    let put_u32 = |out: &mut Vec<u8>, value: u32| out.extend_from_slice(&value.to_le_bytes());
+    put_u32(&mut out, groups.groups.len() as u32);
+    for info in &groups.groups {
+        out.extend_from_slice(&info.id.to_le_bytes());
+        put_u32(&mut out, info.items);
+        put_u32(&mut out, info.resolutions);
+        put_u32(&mut out, info.regions);
+        out.extend_from_slice(&info.year_from.to_le_bytes());
+        out.extend_from_slice(&info.year_to.to_le_bytes());
+    }
+    for start in &groups.member_starts {
+        put_u32(&mut out, *start);
+    }
+    for member in &groups.members {
+        out.extend_from_slice(&member.to_le_bytes());
+    }
+    let mut segments: Vec<(&String, &Vec<u32>)> = groups.segments.iter().collect();
+    segments.sort();
+    put_u32(&mut out, segments.len() as u32);
+    for (uuid, of_doc) in segments {
+        put_u32(&mut out, uuid.len() as u32);
+        out.extend_from_slice(uuid.as_bytes());
+        put_u32(&mut out, of_doc.len() as u32);
+        for group in of_doc {
+            put_u32(&mut out, *group);
+        }
+    }
+    out
+}
+
+/// Reads little-endian values from a byte slice.
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take(&mut self, len: usize) -> Option<&[u8]> {
+        if self.0.len() < len {
+            return None;
+        }
+        let (head, tail) = self.0.split_at(len);
+        self.0 = tail;
+        Some(head)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+fn decode(bytes: &[u8]) -> Option<Groups> {
+    let mut cursor = Cursor(bytes);
+    if cursor.take(MAGIC.len())? != MAGIC {
+        return None;
+    }
+    let count = cursor.u32()? as usize;
+    let mut groups = Groups::default();
+    for _ in 0..count {
+        groups.groups.push(GroupInfo {
+            id: cursor.u64()?,
+            items: cursor.u32()?,
+            resolutions: cursor.u32()?,
+            regions: cursor.u32()?,
+            year_from: cursor.u16()?,
+            year_to: cursor.u16()?,
+        });
+    }
+    for _ in 0..=count {
+        groups.member_starts.push(cursor.u32()?);
+    }
+    let members = *groups.member_starts.last()? as usize;
+    for _ in 0..members {
+        groups.members.push(cursor.u64()?);
+    }
+    let segments = cursor.u32()?;
+    for _ in 0..segments {
+        let len = cursor.u32()? as usize;
+        let uuid = String::from_utf8(cursor.take(len)?.to_vec()).ok()?;
+        let docs = cursor.u32()? as usize;
+        let mut of_doc = Vec::with_capacity(docs);
+        for _ in 0..docs {
+            let group = cursor.u32()?;
+            if group != NO_GROUP && group as usize >= count {
+                return None;
+            }
+            of_doc.push(group);
+        }
+        groups.segments.insert(uuid, of_doc);
+    }
+    cursor.0.is_empty().then_some(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflection_punctuation_and_yo_do_not_change_the_signature() {
+        assert_eq!(
+            signature("Обеспечить внедрение обновлённых ФГОС."),
+            signature("обеспечить  внедрение обновленных ФГОС;")
+        );
+        assert_eq!(signature("и в на"), None);
+    }
+
+    #[test]
+    fn same_wording_tells_reuse_from_other_recommendations() {
+        assert!(same_wording(
+            "Продолжить работу по ранней профориентации обучающихся",
+            "продолжить работу по ранней профориентации обучающихся и их родителей"
+        ));
+        assert!(!same_wording(
+            "Продолжить работу по ранней профориентации обучающихся",
+            "Продолжить работу по развитию функциональной грамотности обучающихся"
+        ));
+    }
+
+    #[derive(serde::Deserialize)]
+    struct LabelledPairs {
+        pair: Vec<LabelledPair>,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct LabelledPair {
+        from: String,
+        same: bool,
+        a: String,
+        b: String,
+    }
+
+    /// Precision and recall of [`same_wording`] on the hand-labelled pairs, per origin.
+    #[test]
+    fn grouping_precision_and_recall() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/grouping/pairs.toml"
+        );
+        let text = std::fs::read_to_string(path).expect("labelled pairs readable");
+        let labelled: LabelledPairs = toml::from_str(&text).expect("labelled pairs parse");
+        let scored: Vec<(&LabelledPair, f64)> = labelled
+            .pair
+            .iter()
+            .map(|pair| {
+                let first = signature(&pair.a).expect("labelled text has words");
+                let second = signature(&pair.b).expect("labelled text has words");
+                (pair, similarity(&first, &second))
+            })
+            .collect();
+        let measure = |from: Option<&str>, threshold: f64| {
+            let (mut true_pos, mut false_pos, mut false_neg) = (0, 0, 0);
+            for (pair, score) in &scored {
+                if from.is_some_and(|from| from != pair.from) {
+                    continue;
+                }
+                let names_agree = {
+                    let (first, second) = (signature(&pair.a), signature(&pair.b));
+                    let (first, second) = (first.expect("words"), second.expect("words"));
+                    first.names == second.names || first.names == 0 || second.names == 0
+                };
+                match (pair.same, names_agree && *score >= threshold) {
+                    (true, true) => true_pos += 1,
+                    (false, true) => false_pos += 1,
+                    (true, false) => false_neg += 1,
+                    (false, false) => {}
+                }
+            }
+            let precision = f64::from(true_pos) / f64::from((true_pos + false_pos).max(1));
+            let recall = f64::from(true_pos) / f64::from((true_pos + false_neg).max(1));
+            (precision, recall)
+        };
+        for threshold in [0.4, 0.5, 0.55, 0.6, 0.7] {
+            let (precision, recall) = measure(None, threshold);
+            println!("threshold {threshold:.2}: precision {precision:.2}, recall {recall:.2}");
+        }
+        for (pair, score) in &scored {
+            if pair.same != same_wording(&pair.a, &pair.b) {
+                println!(
+                    "wrong at {score:.2} (same = {}): {} | {}",
+                    pair.same, pair.a, pair.b
+                );
+            }
+        }
+        for from in ["seed", "generated"] {
+            let (precision, recall) = measure(Some(from), SAME_WORDING);
+            println!("{from}: precision {precision:.2}, recall {recall:.2}");
+        }
+        let (precision, recall) = measure(None, SAME_WORDING);
+        assert!(precision >= 0.95, "precision {precision:.2}");
+        assert!(recall >= 0.9, "recall {recall:.2}");
+    }
+
+    /// Two municipalities of two regions reuse a recommendation of the seed from Армавир.
+    #[test]
+    fn a_build_groups_reused_recommendations_across_resolutions() {
+        use crate::{BuildMode, BuildOptions, IndexRoot, NoProgress, build_index, collect_files};
+        let data = tempfile::tempdir().unwrap();
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        for file in collect_files(&seeds).unwrap() {
+            fs::copy(&file, data.path().join(file.file_name().unwrap())).unwrap();
+        }
+        let resolution = |place: &str, region: &str, year: i32, items: &[&str]| {
+            let numbered: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| format!("{}. {item}", index + 1))
+                .collect();
+            format!(
+                "РЕЗОЛЮЦИЯ\nавгустовского совещания педагогических работников {place}\n\
+                 {region}\n\n28 августа {year} года\n\n\
+                 Участники совещания рекомендуют:\n{}\n",
+                numbered.join("\n")
+            )
+        };
+        fs::write(
+            data.path().join("irbey.txt"),
+            resolution(
+                "Ирбейского района",
+                "Красноярский край",
+                2024,
+                &[
+                    "Привлекать родителей и выпускников к проведению занятий «Разговоры о важном».",
+                    "Организовать подвоз обучающихся к месту учебы.",
+                ],
+            ),
+        )
+        .unwrap();
+        fs::write(
+            data.path().join("megion.txt"),
+            resolution(
+                "города Мегиона",
+                "Ханты-Мансийский автономный округ — Югра",
+                2025,
+                &[
+                    "Привлечь родителей и выпускников к проведению занятий «Разговоры о важном»;",
+                    "Организовать горячее питание обучающихся начальных классов.",
+                ],
+            ),
+        )
+        .unwrap();
+        let index_dir = tempfile::tempdir().unwrap();
+        let root = IndexRoot::new(index_dir.path());
+        let mut options = BuildOptions::new(data.path());
+        options.mode = BuildMode::Full;
+        let report = build_index(&root, &options, &NoProgress).unwrap();
+        assert!(report.grouping.groups >= 1, "{:?}", report.grouping);
+        let groups = Groups::load(&root.current().unwrap().unwrap()).unwrap();
+        let talks: Vec<&GroupInfo> = groups
+            .groups
+            .iter()
+            .filter(|info| info.resolutions == 3)
+            .collect();
+        assert_eq!(talks.len(), 1, "{:?}", groups.groups);
+        let talks = talks[0];
+        assert_eq!((talks.items, talks.regions), (3, 3));
+        assert_eq!((talks.year_from, talks.year_to), (2023, 2025));
+        // Transport and school meals are no recurring recommendation.
+        assert!(groups.groups.iter().all(|info| info.resolutions <= 3));
+        let grouped: usize = groups.groups.iter().map(|info| info.items as usize).sum();
+        assert_eq!(grouped, report.grouping.grouped_items);
+    }
+
+    #[test]
+    fn disjoint_sets_join_transitively() {
+        let mut sets = DisjointSets::new(4);
+        sets.join(0, 1);
+        sets.join(2, 1);
+        assert_eq!(sets.root(0), sets.root(2));
+        assert_ne!(sets.root(0), sets.root(3));
+    }
+
+    #[test]
+    fn the_file_round_trips_and_damage_is_noticed() {
+        let mut groups = Groups {
+            groups: vec![GroupInfo {
+                id: 7,
+                items: 2,
+                resolutions: 2,
+                regions: 1,
+                year_from: 2019,
+                year_to: 2023,
+            }],
+            member_starts: vec![0, 2],
+            members: vec![7, 9],
+            segments: HashMap::new(),
+        };
+        groups
+            .segments
+            .insert("abc".to_string(), vec![0, NO_GROUP, 0]);
+        let bytes = encode(&groups);
+        let decoded = decode(&bytes).expect("decodes");
+        assert_eq!(decoded.info(0), groups.info(0));
+        assert_eq!(decoded.members(0), &[7, 9]);
+        assert_eq!(decoded.segment("abc"), &[0, NO_GROUP, 0]);
+        assert_eq!(decoded.find(7), Some(0));
+        assert!(decode(&bytes[..bytes.len() - 1]).is_none());
+    }
+}
