@@ -23,7 +23,36 @@ pub fn fold_yo(text: &str) -> String {
 
 /// Lowercases a word and folds `ё` to `е`: the form every comparison in edusearch uses.
 pub fn normalize_word(word: &str) -> String {
-    fold_yo(&word.to_lowercase())
+    // One pass for the letters of Russian and ASCII texts; any other character takes the
+    // general Unicode path (which also knows context, such as the Greek final sigma).
+    let mut out = String::with_capacity(word.len());
+    for ch in word.chars() {
+        match ch {
+            'A'..='Z' => out.push(ch.to_ascii_lowercase()),
+            '\0'..='\x7f' | 'а'..='я' => out.push(ch),
+            'Ё' | 'ё' => out.push('е'),
+            'А'..='Я' => out.push(cyrillic_lowercase(ch)),
+            _ => return fold_yo(&word.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// `А..Я` to `а..я`: the basic Cyrillic capitals lie 0x20 below their small letters.
+fn cyrillic_lowercase(ch: char) -> char {
+    debug_assert!(('А'..='Я').contains(&ch));
+    char::from_u32(u32::from(ch) + 0x20).unwrap_or(ch)
+}
+
+/// [`char::is_alphanumeric`], with the Russian alphabet and ASCII answered without the Unicode
+/// tables (the tokenizer asks this of every character).
+#[inline]
+fn is_word_char(ch: char) -> bool {
+    if ch.is_ascii() {
+        ch.is_ascii_alphanumeric()
+    } else {
+        matches!(ch, 'А'..='я' | 'Ё' | 'ё') || ch.is_alphanumeric()
+    }
 }
 
 /// Normalises and stems one word with the Snowball Russian stemmer.
@@ -51,13 +80,13 @@ pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
     std::iter::from_fn(move || {
         let (start, _) = loop {
             let (offset, ch) = chars.next()?;
-            if ch.is_alphanumeric() {
+            if is_word_char(ch) {
                 break (offset, ch);
             }
         };
         let mut end = text.len();
         while let Some(&(offset, ch)) = chars.peek() {
-            if !ch.is_alphanumeric() {
+            if !is_word_char(ch) {
                 end = offset;
                 break;
             }
@@ -119,6 +148,35 @@ mod tests {
             hyphen_compounds("естественно-научного профиля, 2023-2024, школа - город"),
             ["естественнонаучного"]
         );
+    }
+
+    #[test]
+    fn word_chars_are_the_alphanumeric_chars() {
+        for ch in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(ch), ch.is_alphanumeric(), "{ch:?}");
+        }
+    }
+
+    #[test]
+    fn normalize_word_agrees_with_unicode_lowercase() {
+        let general = |word: &str| fold_yo(&word.to_lowercase());
+        for ch in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let word = ch.to_string();
+            assert_eq!(normalize_word(&word), general(&word), "{ch:?}");
+        }
+        for word in [
+            "",
+            "ОБРАЗОВАНИЯ",
+            "Ёлка",
+            "ФГОС-2021",
+            "ОΔΣ",
+            "ΟΔΟΣ",
+            "İstanbul",
+            "Ǆ",
+            "Mixed Ёё Σ",
+        ] {
+            assert_eq!(normalize_word(word), general(word), "{word:?}");
+        }
     }
 
     #[test]
