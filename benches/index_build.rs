@@ -113,6 +113,15 @@ fn main() {
         index_bytes: Some(support::size_on_disk(&report.index_path)),
     };
     full.print();
+    println!(
+        "  grouping recurring items (part of the build): {:.2} s; {} items, {} distinct wordings, \
+         {} groups holding {} items",
+        report.grouping.elapsed.as_secs_f64(),
+        report.grouping.items,
+        report.grouping.distinct_wordings,
+        report.grouping.groups,
+        report.grouping.grouped_items
+    );
     if !report.skipped.is_empty() || !report.warnings.is_empty() {
         println!(
             "  note: {} skipped, {} warnings",
@@ -144,6 +153,10 @@ fn main() {
         index_bytes: Some(support::size_on_disk(&update.index_path)),
     };
     incremental.print();
+    println!(
+        "  regrouping the whole index: {:.2} s",
+        update.grouping.elapsed.as_secs_f64()
+    );
     println!(
         "  ({} files looked at, {} unchanged, {} parsed)",
         update.files_read, update.unchanged, update.changed

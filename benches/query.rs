@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use edusearch_search::{Engine, SearchRequest};
+use edusearch_search::{Engine, SearchRequest, TrendBy};
 
 /// The query mix: (kind, query). Shared with `bench/load.sh` and `bench/pg_compare.sh`.
 pub const QUERIES: &[(&str, &str)] = &[
@@ -101,6 +101,70 @@ fn percentile_table(engine: &Engine) {
         ms(percentile(&all, 0.99)),
         ms(*all.last().expect("timed")),
     );
+    beyond_table(engine, iterations);
+}
+
+/// Latency of trends and of collapsed search (issue 7), outside the search mix.
+fn beyond_table(engine: &Engine, iterations: usize) {
+    println!("Trends and collapsed search, {iterations} iterations each");
+    println!(
+        "{:<18} {:<32} {:>8} {:>8} {:>8} {:>8}",
+        "kind", "query", "count", "p50 ms", "p95 ms", "p99 ms"
+    );
+    let timed = |run: &dyn Fn() -> usize| {
+        let count = run();
+        for _ in 0..10 {
+            black_box(run());
+        }
+        let mut times: Vec<Duration> = (0..iterations)
+            .map(|_| {
+                let started = Instant::now();
+                black_box(run());
+                started.elapsed()
+            })
+            .collect();
+        times.sort();
+        (count, times)
+    };
+    for query in ["профориентация", "наставничество педагогов 2023", ""]
+    {
+        for by in [TrendBy::Year, TrendBy::Region] {
+            let request = SearchRequest::query(query);
+            let (count, times) = timed(&|| {
+                engine
+                    .trends(&request, by)
+                    .expect("trends run")
+                    .buckets
+                    .len()
+            });
+            println!(
+                "{:<18} {:<32} {:>8} {:>8.2} {:>8.2} {:>8.2}",
+                format!("trends by {by:?}").to_lowercase(),
+                query,
+                count,
+                ms(percentile(&times, 0.50)),
+                ms(percentile(&times, 0.95)),
+                ms(percentile(&times, 0.99)),
+            );
+        }
+    }
+    for query in ["профориентация", "\"Разговоры о важном\""] {
+        let request = SearchRequest {
+            collapse: true,
+            ..SearchRequest::query(query)
+        };
+        let (count, times) = timed(&|| engine.search(&request).expect("query runs").total);
+        println!(
+            "{:<18} {:<32} {:>8} {:>8.2} {:>8.2} {:>8.2}",
+            "collapsed search",
+            query,
+            count,
+            ms(percentile(&times, 0.50)),
+            ms(percentile(&times, 0.95)),
+            ms(percentile(&times, 0.99)),
+        );
+    }
+    println!();
 }
 
 fn queries(criterion: &mut Criterion) {

@@ -655,7 +655,7 @@ async fn no_results_offer_suggestions_and_relaxed_results_say_so() {
     assert!(
         relaxed
             .body
-            .contains("Нет результатов со всеми словами; показаны частичные совпадения")
+            .contains("Результатов со всеми словами мало или нет; показаны и частичные совпадения")
     );
 }
 
@@ -1200,4 +1200,85 @@ async fn the_search_page_charts_the_years_and_links_the_exports() {
     // Nothing found: no chart.
     let empty = get(&state, &format!("/?q={}", enc("ксилофон"))).await.body;
     assert!(!empty.contains("year-chart"));
+}
+
+/// The seeds plus two resolutions that reuse two recommendations of the seed from Армавир.
+fn recurring_state() -> AppState {
+    static DIRS: OnceLock<(tempfile::TempDir, tempfile::TempDir)> = OnceLock::new();
+    let (data, index) = DIRS.get_or_init(|| {
+        let data = tempfile::tempdir().unwrap();
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["index-data/resolutions", "tests/grouping/corpus"] {
+            for file in edusearch_indexer::collect_files(&repository.join(folder)).unwrap() {
+                std::fs::copy(&file, data.path().join(file.file_name().unwrap())).unwrap();
+            }
+        }
+        let index = tempfile::tempdir().unwrap();
+        build_index(
+            &IndexRoot::new(index.path()),
+            &BuildOptions::new(data.path()),
+            &NoProgress,
+        )
+        .unwrap();
+        (data, index)
+    });
+    AppState::open(&config(index.path(), data.path())).unwrap()
+}
+
+#[tokio::test]
+async fn a_recurring_recommendation_says_where_else_it_is_and_can_be_collapsed() {
+    let state = recurring_state();
+    let query = enc("родителей и выпускников разговоры о важном");
+    let json = get(&state, &format!("/api/search?q={query}")).await.json();
+    let recurrence = &json["hits"][0]["recurrence"];
+    assert_eq!(recurrence["resolutions"], 3, "{json}");
+    assert_eq!(recurrence["regions"], 3);
+    assert_eq!(recurrence["year_from"], 2023);
+    assert_eq!(recurrence["year_to"], 2025);
+    let group = recurrence["group"].as_str().unwrap().to_string();
+
+    // The page says so and links to the whole group.
+    let page = get(&state, &format!("/?q={query}")).await;
+    assert!(
+        page.body
+            .contains("Встречается в 3 резолюциях (3 региона, 2023–2025)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("href=\"/?group={group}\"")));
+    let listing = get(&state, &format!("/api/search?group={group}"))
+        .await
+        .json();
+    assert_eq!(listing["total"], 3);
+    let members = get(&state, &format!("/?group={group}")).await;
+    assert!(members.body.contains("Повторы:"));
+    assert_eq!(members.body.matches("class=\"hit\"").count(), 3);
+
+    // Collapsed, the group is one hit and counts once.
+    let collapsed = get(&state, &format!("/api/search?q={query}&collapse=true"))
+        .await
+        .json();
+    let in_group = |json: &Value| {
+        json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|hit| hit["recurrence"]["group"] == group.as_str())
+            .count()
+    };
+    assert_eq!(in_group(&json), 3);
+    assert_eq!(in_group(&collapsed), 1);
+    assert_eq!(collapsed["total_matches"], json["total"]);
+    assert_eq!(
+        collapsed["total"].as_u64().unwrap(),
+        json["total"].as_u64().unwrap() - 2
+    );
+    let page = get(&state, &format!("/?q={query}&collapse=on")).await;
+    assert!(page.body.contains("aria-current=\"true\">без повторов"));
+
+    let bad = get(&state, "/api/search?group=xyz").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error_code(), "invalid_group");
+    let bad = get(&state, "/api/search?q=x&collapse=maybe").await;
+    assert_eq!(bad.error_code(), "invalid_collapse");
 }

@@ -150,6 +150,12 @@ struct QueryArgs {
     /// Search the words as typed: no keyboard-layout or spelling correction.
     #[arg(long)]
     literal: bool,
+    /// Only the items of one recurring recommendation (the id a hit shows).
+    #[arg(long, value_name = "ID")]
+    group: Option<String>,
+    /// Show a recommendation repeated in many resolutions once.
+    #[arg(long)]
+    collapse: bool,
 }
 
 impl QueryArgs {
@@ -168,6 +174,8 @@ impl QueryArgs {
                 LevelArg::Resolutions => Level::Resolutions,
             },
             literal: self.literal,
+            group: self.group.clone(),
+            collapse: self.collapse,
             ..SearchRequest::default()
         }
     }

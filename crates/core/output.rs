@@ -26,6 +26,15 @@ pub fn build_summary(out: &mut impl Write, report: &BuildReport) -> io::Result<(
         "{} files read anew, {} unchanged, {} resolutions removed",
         report.changed, report.unchanged, report.removed
     )?;
+    if report.grouping.groups > 0 {
+        writeln!(
+            out,
+            "{} recommendations recur across resolutions ({} items grouped in {:.2} s)",
+            report.grouping.groups,
+            report.grouping.grouped_items,
+            report.grouping.elapsed.as_secs_f64()
+        )?;
+    }
     writeln!(out, "index: {}", report.index_path.display())?;
     if !report.skipped.is_empty() {
         writeln!(out, "skipped {} files:", report.skipped.len())?;
@@ -105,7 +114,7 @@ pub fn search_results(
         },
         response.took_ms,
         if query.relaxed {
-            "; no hit has all the words, showing partial matches"
+            "; few or no hits have all the words, so partial matches follow"
         } else {
             ""
         }
@@ -178,6 +187,18 @@ fn hit_block(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> io::R
         place.join(" · "),
         hit.resolution_id
     )?;
+    if let Some(recurrence) = &hit.recurrence {
+        let years = match (recurrence.year_from, recurrence.year_to) {
+            (Some(from), Some(to)) if from < to => format!(", {from}–{to}"),
+            (Some(year), _) | (None, Some(year)) => format!(", {year}"),
+            (None, None) => String::new(),
+        };
+        writeln!(
+            out,
+            "   {dim}recurs in {} resolutions ({} regions{years}); list them: --group {}{reset}",
+            recurrence.resolutions, recurrence.regions, recurrence.group
+        )?;
+    }
     Ok(())
 }
 

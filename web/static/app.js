@@ -68,3 +68,98 @@
     }
   }
 })();
+
+// Resolution page: an item's «Похожие пункты в других резолюциях» are fetched from the API
+// the first time it is opened. Without this script the box holds a link that renders them
+// with the page.
+(function () {
+  "use strict";
+
+  var LIMIT = 3;
+  var TEXT_CHARS = 240;
+
+  function shorten(text, max) {
+    return text.length > max ? text.slice(0, max).replace(/\s+$/, "") + "…" : text;
+  }
+
+  function place(entry) {
+    var parts = [];
+    if (entry.municipality) parts.push(entry.municipality);
+    if (entry.region && !(entry.municipality && entry.municipality.indexOf(entry.region) !== -1)) {
+      parts.push(entry.region);
+    }
+    if (entry.year) parts.push(String(entry.year));
+    return parts.join(" · ");
+  }
+
+  function message(className, text) {
+    var paragraph = document.createElement("p");
+    paragraph.className = className;
+    paragraph.textContent = text;
+    return paragraph;
+  }
+
+  // The same markup as the server renders (similar_list.html), built without innerHTML.
+  function render(body, entries) {
+    var fallback = body.querySelector(".similar-fallback");
+    body.textContent = "";
+    if (entries.length === 0) {
+      body.appendChild(message("similar-empty muted", "Ничего достаточно похожего не найдено."));
+      return;
+    }
+    var list = document.createElement("ol");
+    list.className = "similar-list";
+    entries.forEach(function (entry) {
+      var item = document.createElement("li");
+      item.className = "similar-entry";
+      var link = document.createElement("a");
+      link.className = "similar-link";
+      link.href = "/resolutions/" + encodeURIComponent(entry.resolution_id) + "#item-" + entry.position;
+      link.textContent = shorten(entry.text, TEXT_CHARS);
+      item.appendChild(link);
+      var where = place(entry);
+      if (where) {
+        var span = document.createElement("span");
+        span.className = "similar-place";
+        span.textContent = where;
+        item.appendChild(span);
+      }
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+    if (fallback) fallback.remove();
+  }
+
+  function load(box) {
+    var body = box.querySelector(".similar-items-body");
+    if (!body || !window.fetch) return;
+    box.setAttribute("data-state", "loading");
+    var fallback = body.querySelector(".similar-fallback");
+    var failed = body.querySelector(".similar-error");
+    if (failed) failed.remove();
+    var waiting = message("similar-loading muted", "Загрузка…");
+    body.insertBefore(waiting, fallback);
+    var url = "/api/items/" + encodeURIComponent(box.getAttribute("data-item")) + "/similar?limit=" + LIMIT;
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (answer) {
+        render(body, answer.similar || []);
+        box.setAttribute("data-state", "loaded");
+      })
+      .catch(function () {
+        // Keep the link: it renders the same list with the page.
+        waiting.remove();
+        body.insertBefore(message("similar-error muted", "Не удалось загрузить похожие пункты."), fallback);
+        box.removeAttribute("data-state");
+      });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("details.similar-items[data-item]"), function (box) {
+    box.addEventListener("toggle", function () {
+      if (box.open && !box.getAttribute("data-state")) load(box);
+    });
+  });
+})();

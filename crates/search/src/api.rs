@@ -73,6 +73,11 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Search the query as typed: no keyboard-layout or spelling correction.
     pub literal: bool,
+    /// Only the items of one group of recurring recommendations (its id from a hit's
+    /// `recurrence.group`).
+    pub group: Option<String>,
+    /// Show each group of recurring recommendations once, by its best hit.
+    pub collapse: bool,
 }
 
 impl Default for SearchRequest {
@@ -90,6 +95,8 @@ impl Default for SearchRequest {
             per_page: limits::DEFAULT_PER_PAGE,
             sort: Sort::Relevance,
             literal: false,
+            group: None,
+            collapse: false,
         }
     }
 }
@@ -137,6 +144,14 @@ impl SearchRequest {
             return Err(SearchError::invalid(
                 "year_out_of_range",
                 "Год должен быть между 1900 и 2100",
+            ));
+        }
+        if let Some(group) = &self.group
+            && parse_group_id(group).is_none()
+        {
+            return Err(SearchError::invalid(
+                "invalid_group",
+                "Номер группы повторяющихся рекомендаций — 16 шестнадцатеричных цифр",
             ));
         }
         for (name, value) in [
@@ -204,6 +219,10 @@ pub struct UnderstoodQuery {
     pub sort: Sort,
     /// Whether all words were not found together, so hits match some of the words.
     pub relaxed: bool,
+    /// Group filter in force (items of one recurring recommendation).
+    pub group: Option<String>,
+    /// Whether each group of recurring recommendations is shown once.
+    pub collapse: bool,
 }
 
 /// A synonym the query was widened with.
@@ -277,6 +296,40 @@ pub struct Hit {
     pub topics: Vec<String>,
     /// Source file of the resolution.
     pub source: String,
+    /// For an item reused in other resolutions: how often and where it recurs.
+    pub recurrence: Option<Recurrence>,
+}
+
+/// How often a recommendation recurs across resolutions («встречается в 12 резолюциях
+/// (5 регионов, 2019–2023)»).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    /// Id of the group (filter with `group=`).
+    pub group: String,
+    /// Items in the group.
+    pub items: u32,
+    /// Resolutions the items come from.
+    pub resolutions: u32,
+    /// Regions of those resolutions.
+    pub regions: u32,
+    /// Earliest year.
+    pub year_from: Option<i32>,
+    /// Latest year.
+    pub year_to: Option<i32>,
+}
+
+/// The text form of a group id: 16 hexadecimal digits.
+pub fn group_id_text(id: u64) -> String {
+    format!("{id:016x}")
+}
+
+/// A group id from its text form.
+pub fn parse_group_id(text: &str) -> Option<u64> {
+    let text = text.trim();
+    (text.len() == 16)
+        .then(|| u64::from_str_radix(text, 16).ok())
+        .flatten()
 }
 
 /// Count of hits for one facet value.
@@ -309,8 +362,10 @@ pub struct FacetCounts {
 pub struct SearchResponse {
     /// The query as understood.
     pub query: UnderstoodQuery,
-    /// Number of hits in all pages.
+    /// Number of hits in all pages (groups counted once when `collapse` is on).
     pub total: usize,
+    /// Number of matching items (or resolutions), before collapsing groups.
+    pub total_matches: usize,
     /// 1-based page returned.
     pub page: usize,
     /// Page size.

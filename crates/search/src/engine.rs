@@ -1,11 +1,13 @@
 //! The search engine over an opened index.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use edusearch_indexer::{
-    DocKind, IndexRoot, IndexSchema, Manifest, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key,
-    open_index, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
+    DocKind, Groups, IndexRoot, IndexSchema, Manifest, NO_GROUP, REGION_ROOT, TOPIC_ROOT,
+    YEAR_ROOT, addressee_key, open_index, place_key, region_facet, resolution_from_doc,
+    topic_facet, year_facet,
 };
 use edusearch_resolution::Resolution;
 use tantivy::collector::{
@@ -13,7 +15,7 @@ use tantivy::collector::{
 };
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery,
-    TermQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -25,8 +27,8 @@ use crate::SearchError;
 use std::ops::Bound;
 
 use crate::api::{
-    Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse,
-    Sort, Stats, SynonymUse, UnderstoodQuery,
+    Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, Recurrence, SearchRequest,
+    SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery, group_id_text, parse_group_id,
 };
 use crate::correct;
 use crate::html::escape_html;
@@ -66,6 +68,10 @@ pub struct Engine {
     schema: IndexSchema,
     generation: Option<PathBuf>,
     manifest: Option<Manifest>,
+    /// Groups of recurring recommendations of this generation.
+    groups: Groups,
+    /// Per segment of the searcher (in its order), the group of every document.
+    doc_groups: Vec<Arc<[u32]>>,
 }
 
 impl Engine {
@@ -75,6 +81,15 @@ impl Engine {
         let (index, schema) = open_index(root)?;
         let mut engine = Self::from_index(index, schema)?;
         engine.manifest = generation.as_deref().and_then(Manifest::load);
+        if let Some(folder) = generation.as_deref() {
+            engine.groups = Groups::load(folder)?;
+            engine.doc_groups = engine
+                .groups
+                .for_searcher(&engine.reader.searcher())
+                .into_iter()
+                .map(Arc::from)
+                .collect();
+        }
         engine.generation = generation;
         Ok(engine)
     }
@@ -91,6 +106,8 @@ impl Engine {
             schema,
             generation: None,
             manifest: None,
+            groups: Groups::default(),
+            doc_groups: Vec::new(),
         })
     }
 
@@ -176,6 +193,7 @@ impl Engine {
             addressee: chosen(&request.addressee),
             topic_boost: understood.topic_boost.clone(),
             level: request.level,
+            group: request.group.as_deref().and_then(parse_group_id),
         };
 
         let RankedText {
@@ -193,11 +211,38 @@ impl Engine {
             .filter(|facet| !filters.filters(*facet))
             .map(|facet| (facet, shared_facets.add_collector(facet_collector(facet))))
             .collect();
-        let (total, ranked, mut facet_fruits) = searcher.search(
+        let collapse = request.collapse && request.level == Level::Items;
+        let distinct = collapse.then(|| DistinctGroups {
+            doc_groups: &self.doc_groups,
+            groups: self.groups.len(),
+        });
+        let window = if collapse {
+            (offset + request.per_page) * COLLAPSE_OVERFETCH + 64
+        } else {
+            request.per_page
+        };
+        let (total_matches, ranked, mut facet_fruits, distinct_total) = searcher.search(
             full_query.as_ref(),
-            &(Count, ranking_collector(request, offset), shared_facets),
+            &(
+                Count,
+                ranking_collector(window, if collapse { 0 } else { offset }, request.sort),
+                shared_facets,
+                distinct,
+            ),
         )?;
-        let addresses = ranked_scores(ranked, request.sort);
+        let mut addresses = ranked_scores(ranked, request.sort);
+        let total = distinct_total.unwrap_or(total_matches);
+        if collapse {
+            addresses = self.collapse_groups(
+                &searcher,
+                full_query.as_ref(),
+                addresses,
+                window,
+                total_matches,
+                request,
+                offset,
+            )?;
+        }
         let mut shared_counts: Vec<(FacetField, TantivyFacetCounts)> = handles
             .into_iter()
             .map(|(facet, handle)| (facet, handle.extract(&mut facet_fruits)))
@@ -216,8 +261,7 @@ impl Engine {
         }
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
-            let document: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&document, score, request.level, &snippets));
+            hits.push(self.hit_at(&searcher, address, score, request.level, &snippets)?);
         }
 
         let text_query = text_query.as_deref();
@@ -265,8 +309,11 @@ impl Engine {
                 level: request.level,
                 sort: request.sort,
                 relaxed,
+                group: filters.group.map(group_id_text),
+                collapse,
             },
             total,
+            total_matches,
             page: request.page,
             per_page: request.per_page,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -659,6 +706,16 @@ impl Engine {
             .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
             .collect();
         filter_queries.extend(range_filter);
+        if let Some(group) = filters.group {
+            let members = self
+                .groups
+                .find(group)
+                .map_or(&[][..], |index| self.groups.members(index));
+            let terms = members
+                .iter()
+                .map(|key| Term::from_field_u64(self.schema.item_key, *key));
+            filter_queries.push(Box::new(TermSetQuery::new(terms)));
+        }
         for filter in filter_queries {
             // Filters narrow the hits without changing their scores.
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
@@ -684,8 +741,81 @@ impl Engine {
         request: &SearchRequest,
         offset: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let ranked = searcher.search(query, &ranking_collector(request, offset))?;
+        let collector = ranking_collector(request.per_page, offset, request.sort);
+        let ranked = searcher.search(query, &collector)?;
         Ok(ranked_scores(ranked, request.sort))
+    }
+
+    /// The group of recurring recommendations a document belongs to.
+    fn group_of(&self, address: DocAddress) -> Option<u32> {
+        let group = *self
+            .doc_groups
+            .get(address.segment_ord as usize)?
+            .get(address.doc_id as usize)?;
+        (group != NO_GROUP).then_some(group)
+    }
+
+    /// The page of hits with each group shown once, by its best-ranked hit. `ranked` is the
+    /// first `window` hits; when they hold too few groups for the page, a wider window is read.
+    #[allow(clippy::too_many_arguments)]
+    fn collapse_groups(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        mut ranked: Vec<(f32, DocAddress)>,
+        mut window: usize,
+        total: usize,
+        request: &SearchRequest,
+        offset: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let wanted = offset + request.per_page;
+        loop {
+            let mut seen = std::collections::HashSet::new();
+            let firsts: Vec<(f32, DocAddress)> = ranked
+                .iter()
+                .copied()
+                .filter(|(_, address)| self.group_of(*address).is_none_or(|g| seen.insert(g)))
+                .collect();
+            if firsts.len() >= wanted || ranked.len() >= total || window >= total {
+                return Ok(firsts
+                    .into_iter()
+                    .skip(offset)
+                    .take(request.per_page)
+                    .collect());
+            }
+            window = (window * 4).min(total);
+            let collector = ranking_collector(window, 0, request.sort);
+            ranked = ranked_scores(searcher.search(query, &collector)?, request.sort);
+        }
+    }
+
+    /// The hit of a document, with how often it recurs.
+    pub(crate) fn hit_at(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        level: Level,
+        snippets: &[SnippetGenerator],
+    ) -> Result<Hit, SearchError> {
+        let document: TantivyDocument = searcher.doc(address)?;
+        let mut hit = self.hit(&document, score, level, snippets);
+        hit.recurrence = self.recurrence(address);
+        Ok(hit)
+    }
+
+    /// How often the item at an address recurs, when it is in a group.
+    fn recurrence(&self, address: DocAddress) -> Option<Recurrence> {
+        let info = self.groups.info(self.group_of(address)?)?;
+        let year = |year: u16| (year != 0).then_some(i32::from(year));
+        Some(Recurrence {
+            group: group_id_text(info.id),
+            items: info.items,
+            resolutions: info.resolutions,
+            regions: info.regions,
+            year_from: year(info.year_from),
+            year_to: year(info.year_to),
+        })
     }
 
     fn hit(
@@ -747,6 +877,7 @@ impl Engine {
             region,
             topics,
             source: text_of(schema.source).unwrap_or_default(),
+            recurrence: None,
         }
     }
 
@@ -765,11 +896,12 @@ impl Engine {
 
 /// The collector of hits in order: by score (ties by recency, then item order), or by date.
 fn ranking_collector(
-    request: &SearchRequest,
+    limit: usize,
     offset: usize,
+    sort: Sort,
 ) -> impl Collector<Fruit = Vec<((f64, f64, i64), DocAddress)>> + use<> {
-    let by_date = request.sort == Sort::Date;
-    TopDocs::with_limit(request.per_page)
+    let by_date = sort == Sort::Date;
+    TopDocs::with_limit(limit)
         .and_offset(offset)
         .tweak_score(move |segment: &SegmentReader| {
             let dates = segment
@@ -886,6 +1018,79 @@ struct Filters {
     addressee: Option<String>,
     topic_boost: Option<String>,
     level: Level,
+    /// Id of a group of recurring recommendations.
+    group: Option<u64>,
+}
+
+/// Hits read per page slot when groups are collapsed (most groups then fit in one pass).
+const COLLAPSE_OVERFETCH: usize = 8;
+
+/// Counts the hits with each group counted once.
+struct DistinctGroups<'a> {
+    doc_groups: &'a [Arc<[u32]>],
+    groups: usize,
+}
+
+/// [`DistinctGroups`] over one segment.
+struct DistinctGroupsSegment {
+    doc_groups: Arc<[u32]>,
+    seen: Vec<u64>,
+    ungrouped: usize,
+}
+
+impl Collector for DistinctGroups<'_> {
+    type Fruit = usize;
+    type Child = DistinctGroupsSegment;
+
+    fn for_segment(
+        &self,
+        segment_ord: u32,
+        _segment: &SegmentReader,
+    ) -> tantivy::Result<DistinctGroupsSegment> {
+        Ok(DistinctGroupsSegment {
+            doc_groups: self
+                .doc_groups
+                .get(segment_ord as usize)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(Vec::new())),
+            seen: vec![0; self.groups.div_ceil(64)],
+            ungrouped: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(Vec<u64>, usize)>) -> tantivy::Result<usize> {
+        let mut seen = vec![0u64; self.groups.div_ceil(64)];
+        let mut ungrouped = 0;
+        for (segment_seen, segment_ungrouped) in fruits {
+            for (all, segment) in seen.iter_mut().zip(segment_seen) {
+                *all |= segment;
+            }
+            ungrouped += segment_ungrouped;
+        }
+        let grouped: u32 = seen.iter().map(|word| word.count_ones()).sum();
+        Ok(ungrouped + grouped as usize)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for DistinctGroupsSegment {
+    type Fruit = (Vec<u64>, usize);
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        match self.doc_groups.get(doc as usize) {
+            Some(&group) if group != NO_GROUP => {
+                self.seen[group as usize / 64] |= 1 << (group % 64);
+            }
+            _ => self.ungrouped += 1,
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.seen, self.ungrouped)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1060,6 +1265,10 @@ fn facet_leaf(encoded: &str) -> Option<String> {
 }
 
 pub(crate) mod beyond;
+pub(crate) mod similar;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod recurrence_tests;

@@ -13,6 +13,8 @@
 //! | `GET /resolutions/{id}/source` | the resolution's source file as plain text |
 //! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters are the fields of [`edusearch_search::SearchRequest`] (`q`, `region`, `year`, `year_to`, `municipality`, `topic`, `addressee`, `level`, `page`, `per_page`, `sort`, `literal`) |
 //! | `GET /api/resolutions/{id}` | [`edusearch_resolution::Resolution`] as JSON |
+//! | `GET /api/resolutions/{id}/similar?limit=` | [`edusearch_search::SimilarResolutions`]: resolutions alike in wording and topics (limit 1–50, default 10) |
+//! | `GET /api/items/{id}/similar?limit=` | [`edusearch_search::SimilarItems`]: items of other resolutions alike in wording; the id is `{resolution_id}-{position}` |
 //! | `GET /api/facets?level=` | every facet value with its count |
 //! | `GET /api/trends?by=year\|region\|topic&…` | [`edusearch_search::Trends`]: the hits of the search (its parameters but `page`, `per_page`) counted by year, region or topic |
 //! | `GET /api/export?format=csv\|jsonl&…` | every hit of the search, up to [`edusearch_search::EXPORT_CAP`] (5000), as a CSV or JSON Lines download |
@@ -68,6 +70,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod params;
+mod similar;
 mod state;
 
 use std::future::Future;
@@ -112,6 +115,11 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/search", get(api::search))
         .route("/resolutions/{id}", get(api::resolution))
+        .route(
+            "/resolutions/{id}/similar",
+            get(similar::similar_resolutions),
+        )
+        .route("/items/{id}/similar", get(similar::similar_items))
         .route("/facets", get(api::facets))
         .route("/trends", get(beyond::trends))
         .route("/export", get(beyond::export))

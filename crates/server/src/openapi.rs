@@ -14,6 +14,8 @@ use utoipa::OpenApi;
     paths(
         crate::api::search,
         crate::api::resolution,
+        crate::similar::similar_resolutions,
+        crate::similar::similar_items,
         crate::api::facets,
         crate::beyond::trends,
         crate::beyond::export,

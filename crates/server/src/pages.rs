@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use edusearch_resolution::{EventKind, Resolution};
 use edusearch_search::{
-    FacetValue, Hit, Level, SearchRequest, SearchResponse, Sort, Stats, UnderstoodQuery,
+    FacetValue, Hit, Level, Recurrence, SearchRequest, SearchResponse, Sort, Stats, UnderstoodQuery,
 };
 
 use crate::AppState;
@@ -23,6 +23,7 @@ use crate::format::{
 use crate::params::{Pairs, encode_component, has_filters, page_href, page_params, with};
 
 mod insights;
+mod similar;
 
 /// Hits per page on the search page.
 const PAGE_SIZE: usize = 10;
@@ -113,6 +114,8 @@ pub struct HitView {
     pub place: Option<String>,
     /// Topics, each a link adding the topic filter.
     pub topics: Vec<Link>,
+    /// «Встречается в 12 резолюциях (5 регионов, 2019–2023)», a link listing them all.
+    pub recurrence: Option<Link>,
 }
 
 /// One facet value as a link.
@@ -180,6 +183,8 @@ pub struct ResultsView {
     pub level_tabs: Vec<Tab>,
     /// Relevance / date (empty when there is no text to rank by).
     pub sort_tabs: Vec<Tab>,
+    /// Show recurring recommendations every time / once (items only).
+    pub collapse_tabs: Vec<Tab>,
     /// Whether only some of the words matched.
     pub relaxed: bool,
     /// The query was corrected before searching.
@@ -253,6 +258,12 @@ pub struct ItemView {
     pub number: String,
     /// Text as safe HTML (words of `?hl=` marked).
     pub html: String,
+    /// Its id in the API (`{resolution_id}-{position}`), for the script loading similar items.
+    pub item_id: String,
+    /// This page with the item's similar items rendered (without the script).
+    pub similar_href: String,
+    /// Similar items of other resolutions, when rendered with the page (`?similar=N`).
+    pub similar: Option<Vec<similar::SimilarEntry>>,
 }
 
 /// Items under one addressee heading.
@@ -290,6 +301,8 @@ struct ResolutionPage {
     item_count: String,
     body: Vec<String>,
     source_href: String,
+    /// Similar resolutions; `None` when they could not be looked up.
+    similar: Option<Vec<similar::SimilarEntry>>,
 }
 
 /// An error or «not found» page.
@@ -535,6 +548,14 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
             remove_href: href(&|next| next.addressee = None),
         });
     }
+    if understood.group.is_some() {
+        chips.push(Chip {
+            kind: "Повторы",
+            value: "одна рекомендация во всех резолюциях".to_string(),
+            note: None,
+            remove_href: href(&|next| next.group = None),
+        });
+    }
     let clear_href = (chips.len() > 1).then(|| {
         page_href(&SearchRequest {
             q: base.q.clone(),
@@ -687,6 +708,21 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
                 ),
             ]
         },
+        collapse_tabs: if request.level == Level::Items
+            && understood.group.is_none()
+            && response.total_matches > 1
+        {
+            vec![
+                tab("все", &|next| next.collapse = false, !understood.collapse),
+                tab(
+                    "без повторов",
+                    &|next| next.collapse = true,
+                    understood.collapse,
+                ),
+            ]
+        } else {
+            Vec::new()
+        },
         relaxed: understood.relaxed,
         correction,
         synonyms,
@@ -741,7 +777,38 @@ fn hit_view(base: &SearchRequest, hit: &Hit, hl: &str) -> HitView {
                 href: page_href(&with(base, |next| next.topic = Some(topic.clone()))),
             })
             .collect(),
+        recurrence: hit.recurrence.as_ref().map(|recurrence| Link {
+            label: recurrence_label(recurrence),
+            href: page_href(&SearchRequest {
+                group: Some(recurrence.group.clone()),
+                ..SearchRequest::default()
+            }),
+        }),
     }
+}
+
+/// «Встречается в 12 резолюциях (5 регионов, 2019–2023)».
+fn recurrence_label(recurrence: &Recurrence) -> String {
+    let resolutions = u64::from(recurrence.resolutions);
+    let regions = u64::from(recurrence.regions);
+    let mut details = Vec::new();
+    if regions > 0 {
+        details.push(count_of(regions, "регион", "региона", "регионов"));
+    }
+    match (recurrence.year_from, recurrence.year_to) {
+        (Some(from), Some(to)) if from < to => details.push(format!("{from}–{to}")),
+        (Some(year), _) | (None, Some(year)) => details.push(year.to_string()),
+        (None, None) => {}
+    }
+    let mut label = format!(
+        "Встречается в {} {}",
+        group_digits(resolutions),
+        plural(resolutions, "резолюции", "резолюциях", "резолюциях")
+    );
+    if !details.is_empty() {
+        label.push_str(&format!(" ({})", details.join(", ")));
+    }
+    label
 }
 
 fn facet_group(
@@ -826,16 +893,27 @@ pub async fn resolution_page(
     let Ok(Path(id)) = id else {
         return not_found_page();
     };
+    let pairs = pairs.unwrap_or_default();
+    // `?similar=N` renders the similar items of item N with the page (for readers without
+    // the script, which loads them on demand).
+    let similar_item = pairs
+        .get("similar")
+        .and_then(|value| value.trim().parse::<u32>().ok())
+        .filter(|position| *position > 0);
     let hl = pairs
-        .ok()
-        .and_then(|pairs| pairs.get("hl").map(str::to_string))
+        .get("hl")
+        .map(str::to_string)
         .map(|hl| {
             hl.chars()
                 .take(edusearch_search::limits::MAX_QUERY_CHARS)
                 .collect::<String>()
         })
         .unwrap_or_default();
-    let resolution = match fetch_resolution(&state, id).await {
+    let (resolution, similar) = tokio::join!(
+        fetch_resolution(&state, id.clone()),
+        similar::load(&state, id, similar_item)
+    );
+    let resolution = match resolution {
         Ok(resolution) => resolution,
         Err(error) if error.status == StatusCode::NOT_FOUND => {
             return error_page(ApiError::not_found(
@@ -844,7 +922,9 @@ pub async fn resolution_page(
         }
         Err(error) => return error_page(error),
     };
-    html_response(StatusCode::OK, &resolution_view(&resolution, &hl))
+    let mut page = resolution_view(&resolution, &hl);
+    similar::apply(&mut page, similar);
+    html_response(StatusCode::OK, &page)
 }
 
 fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
@@ -918,6 +998,9 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             position: item.position,
             number: item.number.clone(),
             html: mark_words(&item.text, &stems),
+            item_id: similar::api_item_id(&resolution.id, item.position),
+            similar_href: similar::similar_href(&resolution.id, item.position, hl),
+            similar: None,
         };
         match groups.last_mut() {
             Some(group) if group.heading == item.addressee => group.items.push(view),
@@ -957,6 +1040,7 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             .map(|paragraph| mark_words(paragraph, &stems))
             .collect(),
         source_href,
+        similar: None,
     }
 }
 
@@ -1105,6 +1189,7 @@ mod tests {
             }))
             .unwrap(),
             total: 200,
+            total_matches: 200,
             page: 6,
             per_page: 10,
             took_ms: 1.0,

@@ -103,7 +103,7 @@ impl Pairs {
             .map(|(name, value)| {
                 let value = match name.as_str() {
                     "q" => value.clone(),
-                    "literal" => normalize_flag(value),
+                    "literal" | "collapse" => normalize_flag(value),
                     _ => value.trim().to_string(),
                 };
                 (name.clone(), value)
@@ -168,6 +168,10 @@ fn invalid_value(name: &str) -> ApiError {
         "literal" => ApiError::bad_request(
             "invalid_literal",
             "Параметр literal должен быть true или false",
+        ),
+        "collapse" => ApiError::bad_request(
+            "invalid_collapse",
+            "Параметр collapse должен быть true или false",
         ),
         other => ApiError::bad_request(
             "invalid_parameter",

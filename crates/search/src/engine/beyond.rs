@@ -2,15 +2,14 @@
 //! ([`Engine::trends`]), and every hit of a search up to a cap ([`Engine::export`]) with CSV
 //! and JSON Lines writers.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, DocSetCollector};
+use tantivy::Searcher;
+use tantivy::collector::Count;
 use tantivy::query::Query;
-use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Searcher, TantivyDocument};
 
 use super::{Engine, Filters, ITEM_SNIPPET_CHARS, Pipeline, RESOLUTION_SNIPPET_CHARS, facet_leaf};
 use crate::SearchError;
@@ -152,6 +151,7 @@ impl Engine {
             addressee: query.addressee.clone(),
             topic_boost: query.topic_boost.clone(),
             level: request.level,
+            group: query.group.as_deref().and_then(crate::api::parse_group_id),
         };
         let ranked = self.ranked_text_query(searcher, &query.text, Pipeline::Full, &filters)?;
         Ok(Prepared {
@@ -167,36 +167,24 @@ impl Engine {
     /// The query is understood and filtered exactly as by [`Engine::search`] — all filters,
     /// the bucketed field's own included, so the trend describes the same hits as the search
     /// (with `year=2023` a trend by year has one bucket). `page`, `per_page` and `sort` are
-    /// ignored. Understanding costs one search (its first page); then the values and the
-    /// resolution id are read from the stored fields of every matching document — linear in
-    /// the hits, fine for the collection's size (thousands of items). Making `resolution_id`
-    /// a fast field and counting in a custom collector would be the next step.
+    /// ignored. Understanding costs one search (its first page); then one pass over the
+    /// matching documents reads the bucket and the resolution key from fast fields.
     pub fn trends(&self, request: &SearchRequest, by: TrendBy) -> Result<Trends, SearchError> {
         request.validate()?;
         let searcher = self.reader.searcher();
         let prepared = self.prepare(&searcher, request)?;
         let query = self.with_filters(prepared.text_query.as_deref(), &prepared.filters, None);
-        let matching = searcher.search(query.as_ref(), &DocSetCollector)?;
-        let mut counts: BTreeMap<String, (u64, HashSet<String>)> = BTreeMap::new();
-        for address in &matching {
-            let document: TantivyDocument = searcher.doc(*address)?;
-            let resolution_id = document
-                .get_first(self.schema.resolution_id)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-                .to_string();
-            for value in self.bucket_values(&document, by) {
-                let entry = counts.entry(value).or_default();
-                entry.0 += 1;
-                entry.1.insert(resolution_id.clone());
-            }
-        }
+        let (total, counts) = searcher.search(query.as_ref(), &(Count, TrendCollector { by }))?;
         let mut buckets: Vec<TrendBucket> = counts
             .into_iter()
-            .map(|(value, (items, resolutions))| TrendBucket {
-                value,
-                items,
-                resolutions: resolutions.len() as u64,
+            .map(|(value, (items, mut resolutions))| {
+                resolutions.sort_unstable();
+                resolutions.dedup();
+                TrendBucket {
+                    value,
+                    items,
+                    resolutions: resolutions.len() as u64,
+                }
             })
             .collect();
         if by != TrendBy::Year {
@@ -206,29 +194,9 @@ impl Engine {
         Ok(Trends {
             query: prepared.query,
             by,
-            total: matching.len() as u64,
+            total: total as u64,
             buckets,
         })
-    }
-
-    fn bucket_values(&self, document: &TantivyDocument, by: TrendBy) -> Vec<String> {
-        match by {
-            TrendBy::Year => document
-                .get_first(self.schema.year_num)
-                .and_then(|value| value.as_u64())
-                .map(|year| format!("{year:04}"))
-                .into_iter()
-                .collect(),
-            TrendBy::Region => document
-                .get_first(self.schema.region)
-                .and_then(|value| value.as_facet().and_then(facet_leaf))
-                .into_iter()
-                .collect(),
-            TrendBy::Topic => document
-                .get_all(self.schema.topic)
-                .filter_map(|value| value.as_facet().and_then(facet_leaf))
-                .collect(),
-        }
     }
 
     /// Every hit of a search in its order, up to `cap` (at most [`EXPORT_CAP`]); `page` and
@@ -260,8 +228,7 @@ impl Engine {
         }
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
-            let document: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&document, score, request.level, &snippets));
+            hits.push(self.hit_at(&searcher, address, score, request.level, &snippets)?);
         }
         Ok(Export {
             query: prepared.query,
@@ -272,8 +239,121 @@ impl Engine {
     }
 }
 
+/// Per bucket: matching documents, and the keys of their resolutions (with repeats).
+type BucketCounts = BTreeMap<String, (u64, Vec<u64>)>;
+
+/// Counts matching documents per year, region or topic from fast fields.
+struct TrendCollector {
+    by: TrendBy,
+}
+
+/// Where a segment's bucket values come from.
+enum BucketSource {
+    Year(tantivy::columnar::Column<u64>),
+    Facet(tantivy::fastfield::FacetReader),
+}
+
+/// [`TrendCollector`] over one segment: counts by local value (a year, or a facet ordinal).
+struct TrendSegment {
+    source: BucketSource,
+    resolution_keys: tantivy::columnar::Column<u64>,
+    counts: std::collections::HashMap<u64, (u64, Vec<u64>)>,
+}
+
+impl tantivy::collector::Collector for TrendCollector {
+    type Fruit = BucketCounts;
+    type Child = TrendSegment;
+
+    fn for_segment(
+        &self,
+        _segment_ord: u32,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<TrendSegment> {
+        let fast = segment.fast_fields();
+        let source = match self.by {
+            TrendBy::Year => BucketSource::Year(fast.u64(edusearch_indexer::fields::YEAR_NUM)?),
+            TrendBy::Region => {
+                BucketSource::Facet(segment.facet_reader(edusearch_indexer::fields::REGION)?)
+            }
+            TrendBy::Topic => {
+                BucketSource::Facet(segment.facet_reader(edusearch_indexer::fields::TOPIC)?)
+            }
+        };
+        Ok(TrendSegment {
+            source,
+            resolution_keys: fast.u64(edusearch_indexer::fields::RESOLUTION_KEY)?,
+            counts: std::collections::HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BucketCounts>) -> tantivy::Result<BucketCounts> {
+        let mut merged = BucketCounts::new();
+        for fruit in fruits {
+            for (value, (items, resolutions)) in fruit {
+                let entry = merged.entry(value).or_default();
+                entry.0 += items;
+                entry.1.extend(resolutions);
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for TrendSegment {
+    type Fruit = BucketCounts;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        let resolution = self.resolution_keys.first(doc).unwrap_or_default();
+        let mut count = |value: u64| {
+            let entry = self.counts.entry(value).or_default();
+            entry.0 += 1;
+            entry.1.push(resolution);
+        };
+        match &self.source {
+            BucketSource::Year(years) => {
+                if let Some(year) = years.first(doc) {
+                    count(year);
+                }
+            }
+            BucketSource::Facet(facets) => {
+                for ordinal in facets.facet_ords(doc) {
+                    count(ordinal);
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> BucketCounts {
+        let mut fruit = BucketCounts::new();
+        let mut facet = tantivy::schema::Facet::root();
+        for (value, (items, resolutions)) in self.counts {
+            let name = match &self.source {
+                BucketSource::Year(_) => format!("{value:04}"),
+                BucketSource::Facet(facets) => {
+                    if facets.facet_from_ord(value, &mut facet).is_err() {
+                        continue;
+                    }
+                    match facet_leaf(facet.encoded_str()) {
+                        Some(leaf) => leaf,
+                        None => continue,
+                    }
+                }
+            };
+            let entry = fruit.entry(name).or_default();
+            entry.0 += items;
+            entry.1.extend(resolutions);
+        }
+        fruit
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
     use std::path::Path;
     use std::sync::OnceLock;
 
