@@ -84,7 +84,8 @@ pub fn index(size: usize) -> IndexRoot {
         return IndexRoot::new(dir);
     }
     let root = IndexRoot::new(target_dir().join(format!("bench-index/seed{SEED}-{size}")));
-    if !root.exists() {
+    // An index of an older schema is built again.
+    if !root.exists() || edusearch_indexer::open_index(&root).is_err() {
         let data = corpus(size);
         let mut options = BuildOptions::new(&data);
         options.mode = BuildMode::Full;

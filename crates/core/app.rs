@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use edusearch_indexer::{
-    BuildMode, BuildOptions, BuildProgress, BuildReport, IndexRoot, add_to_corpus, build_index,
-    remove_from_corpus,
+    BuildMode, BuildOptions, BuildProgress, BuildReport, IndexError, IndexRoot, add_to_corpus,
+    build_index, remove_from_corpus,
 };
 use edusearch_search::{Engine, ErrorKind, Level, SearchError, SearchRequest, Sort};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -522,12 +522,19 @@ fn stats(args: StatsArgs) -> Result<ExitCode> {
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     let root = IndexRoot::new(&args.index.index);
-    if !root.exists() {
-        eprintln!(
-            "no index at {}; building it from {}",
-            args.index.index.display(),
-            args.data.data.display()
-        );
+    let unusable = match edusearch_indexer::open_index(&root) {
+        Err(IndexError::Unusable { reason, .. }) if root.exists() => Some(reason),
+        _ => None,
+    };
+    if !root.exists() || unusable.is_some() {
+        let why = match &unusable {
+            Some(reason) => format!(
+                "the index at {} is unusable ({reason})",
+                args.index.index.display()
+            ),
+            None => format!("no index at {}", args.index.index.display()),
+        };
+        eprintln!("{why}; building it from {}", args.data.data.display());
         let report = build(&root, &args.data.data, BuildMode::Full)?;
         output::build_summary(&mut std::io::stderr().lock(), &report)?;
     }
