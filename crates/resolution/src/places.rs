@@ -22,7 +22,9 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use edusearch_russian::{normalize_word, stem_word, words};
+use std::rc::Rc;
+
+use edusearch_russian::{StemCache, WordForms, is_uppercase, normalize_word, stem_word, words};
 use thiserror::Error;
 
 use crate::model::Location;
@@ -343,7 +345,7 @@ impl Gazetteer {
         if let Some(region) = self.regions.iter().find(|region| region.name == trimmed) {
             return Some(region);
         }
-        let tokens = tokenize(trimmed);
+        let tokens = tokenize(trimmed, &mut StemCache::new());
         let mentions = self.scan(trimmed, &tokens, true);
         match mentions.as_slice() {
             [only] if only.first_token == 0 && only.last_token + 1 == tokens.len() => {
@@ -361,7 +363,7 @@ impl Gazetteer {
     /// Every place and subject named in a document text, in order. Names must be capitalised
     /// as in running text; ordinary words (Мирный, Советский) count only with a marker.
     pub fn find_mentions(&self, text: &str) -> Vec<PlaceMention<'_>> {
-        let tokens = tokenize(text);
+        let tokens = tokenize(text, &mut StemCache::new());
         self.scan(text, &tokens, false)
             .into_iter()
             .map(|mention| self.public_mention(&tokens, mention))
@@ -371,7 +373,7 @@ impl Gazetteer {
     /// Like [`Gazetteer::find_mentions`], for a search query: case is ignored («в красноярском
     /// крае», «хмао»), since people type queries in lower case.
     pub fn find_mentions_in_query(&self, query: &str) -> Vec<PlaceMention<'_>> {
-        let tokens = tokenize(query);
+        let tokens = tokenize(query, &mut StemCache::new());
         self.scan(query, &tokens, true)
             .into_iter()
             .map(|mention| self.public_mention(&tokens, mention))
@@ -387,9 +389,14 @@ impl Gazetteer {
     /// a subject named strongly enough; a name shared by several subjects needs one of them
     /// named in the text. Unknown parts are `None`.
     pub fn locate(&self, header: &str, body: &str) -> Location {
+        self.locate_with(header, body, &mut StemCache::new())
+    }
+
+    /// [`Gazetteer::locate`] with the stems of a cache the caller shares with other extractors.
+    pub(crate) fn locate_with(&self, header: &str, body: &str, stems: &mut StemCache) -> Location {
         let mut scored = Vec::new();
         for (text, in_header) in [(header, true), (body, false)] {
-            let tokens = tokenize(text);
+            let tokens = tokenize(text, stems);
             let mentions = self.scan(text, &tokens, false);
             let in_list = list_flags(text, &tokens, &mentions);
             for (mention, listed) in mentions.into_iter().zip(in_list) {
@@ -564,8 +571,8 @@ impl Gazetteer {
             let mut best_len = 0;
             let mut matched: Vec<usize> = Vec::new();
             let keys = [
-                Some(token.stem.as_str()),
-                (token.norm != token.stem).then_some(token.norm.as_str()),
+                Some(&*token.stem),
+                (token.norm != token.stem).then_some(&*token.norm),
             ];
             for key in keys.into_iter().flatten() {
                 for &id in self.index.get(key).into_iter().flatten() {
@@ -893,11 +900,11 @@ impl Pattern {
                 return None;
             }
             let found = if word.abbreviation {
-                token.norm == word.stem && (query || token.uppercase >= 2)
+                *token.norm == *word.stem && (query || token.uppercase >= 2)
             } else {
-                token.stem == word.stem
-                    || token.norm == word.norm
-                    || word.alt_stem.as_ref() == Some(&token.stem)
+                *token.stem == *word.stem
+                    || *token.norm == *word.norm
+                    || word.alt_stem.as_deref() == Some(&*token.stem)
             };
             if !found {
                 return None;
@@ -943,23 +950,26 @@ fn is_name_gap(gap: &str) -> bool {
 struct Token {
     start: usize,
     end: usize,
-    norm: String,
-    stem: String,
+    norm: Rc<str>,
+    stem: Rc<str>,
     capitalised: bool,
     uppercase: usize,
     class: WordClass,
 }
 
 impl Token {
-    fn new(text: &str, start: usize, end: usize) -> Self {
-        let norm = normalize_word(text);
-        let stem = match norm.as_str() {
+    fn new(text: &str, start: usize, end: usize, stems: &mut StemCache) -> Self {
+        let WordForms {
+            normalized: norm,
+            stem,
+        } = stems.forms(text);
+        let stem = match &*norm {
             // Abbreviations of names' generic words: «Тамбовская обл.», «Респ. Коми».
-            "обл" => "област".to_string(),
-            "респ" => "республик".to_string(),
-            _ => stem_word(text),
+            "обл" => Rc::from("област"),
+            "респ" => Rc::from("республик"),
+            _ => stem,
         };
-        let class = match norm.strip_prefix(stem.as_str()) {
+        let class = match norm.strip_prefix(&*stem) {
             Some(ending) if ADJECTIVE_ONLY_ENDINGS.contains(&ending) => WordClass::Adjective,
             Some(ending) if SHARED_ENDINGS.contains(&ending) => WordClass::Either,
             Some(_) => WordClass::Noun,
@@ -968,8 +978,8 @@ impl Token {
         Token {
             start,
             end,
-            capitalised: text.chars().next().is_some_and(char::is_uppercase),
-            uppercase: text.chars().filter(|c| c.is_uppercase()).count(),
+            capitalised: text.chars().next().is_some_and(is_uppercase),
+            uppercase: text.chars().filter(|&c| is_uppercase(c)).count(),
             norm,
             stem,
             class,
@@ -978,7 +988,7 @@ impl Token {
 }
 
 /// Words of a text; «р-н» becomes one word «район».
-fn tokenize(text: &str) -> Vec<Token> {
+fn tokenize(text: &str, stems: &mut StemCache) -> Vec<Token> {
     let raw: Vec<_> = words(text).collect();
     let mut tokens = Vec::with_capacity(raw.len());
     let mut at = 0;
@@ -989,15 +999,15 @@ fn tokenize(text: &str) -> Vec<Token> {
             && matches!(next.text, "н" | "Н")
             && &text[word.end..next.start] == "-"
         {
-            let mut token = Token::new(&text[word.start..next.end], word.start, next.end);
-            token.norm = "район".to_string();
-            token.stem = "район".to_string();
+            let mut token = Token::new(&text[word.start..next.end], word.start, next.end, stems);
+            token.norm = Rc::from("район");
+            token.stem = Rc::from("район");
             token.class = WordClass::Noun;
             tokens.push(token);
             at += 2;
             continue;
         }
-        tokens.push(Token::new(word.text, word.start, word.end));
+        tokens.push(Token::new(word.text, word.start, word.end, stems));
         at += 1;
     }
     tokens
@@ -1021,7 +1031,7 @@ fn prefix_marker(text: &str, tokens: &[Token], name_token: usize) -> (usize, Opt
     let mut marker = None;
     if first > 0 && is_marker_gap(&text[tokens[first - 1].end..tokens[first].start]) {
         let word = &tokens[first - 1];
-        let is_town_word = match word.norm.as_str() {
+        let is_town_word = match &*word.norm {
             "г" | "гор" => {
                 // «2019 г. Мегион» is a year, not a town.
                 let after_year = first >= 2
@@ -1030,15 +1040,15 @@ fn prefix_marker(text: &str, tokens: &[Token], name_token: usize) -> (usize, Opt
                 !after_year
             }
             "п" | "пос" | "пгт" | "рп" => true,
-            _ => word.stem == "город" || word.stem == "поселк" || word.stem == "посел",
+            _ => matches!(&*word.stem, "город" | "поселк" | "посел"),
         };
         if is_town_word {
             first -= 1;
             marker = Some(Marker::Town);
             // «р. п. Кольцово».
-            if word.norm == "п"
+            if &*word.norm == "п"
                 && first > 0
-                && tokens[first - 1].norm == "р"
+                && &*tokens[first - 1].norm == "р"
                 && is_marker_gap(&text[tokens[first - 1].end..tokens[first].start])
             {
                 first -= 1;
@@ -1054,7 +1064,7 @@ fn prefix_marker(text: &str, tokens: &[Token], name_token: usize) -> (usize, Opt
         let words_match = tokens[start..first]
             .iter()
             .zip(*sequence)
-            .all(|(token, stem)| token.stem == *stem || token.norm == *stem);
+            .all(|(token, stem)| &*token.stem == *stem || &*token.norm == *stem);
         let gaps_plain = (start..first).all(|index| {
             let next = if index + 1 < tokens.len() {
                 tokens[index + 1].start
@@ -1127,7 +1137,7 @@ fn strength(
     let first = mention.first_token;
     let venue = first > 0 && {
         let before = &tokens[first - 1];
-        matches!(before.norm.as_str(), "в" | "во")
+        matches!(&*before.norm, "в" | "во")
             && text[before.end..tokens[first].start]
                 .chars()
                 .all(|c| c.is_whitespace() && c != '\n')
@@ -1163,12 +1173,12 @@ fn strength(
 fn is_issuing_body(tokens: &[Token], first: usize) -> bool {
     let window = &tokens[first.saturating_sub(3)..first];
     window.iter().enumerate().any(|(index, token)| {
-        ISSUING_WORDS.contains(&token.stem.as_str())
-            || token.norm == "иро"
-            || (matches!(token.stem.as_str(), "управлен" | "отдел" | "комитет")
+        ISSUING_WORDS.contains(&&*token.stem)
+            || &*token.norm == "иро"
+            || (matches!(&*token.stem, "управлен" | "отдел" | "комитет")
                 && window
                     .get(index + 1)
-                    .is_some_and(|next| next.stem == "образован"))
+                    .is_some_and(|next| &*next.stem == "образован"))
     })
 }
 
@@ -1191,9 +1201,9 @@ fn at_institution(text: &str, tokens: &[Token], first: usize) -> bool {
     };
     numbered
         || tokens[window_start..first].iter().any(|token| {
-            INSTITUTION_WORDS.contains(&token.norm.as_str())
+            INSTITUTION_WORDS.contains(&&*token.norm)
                 || matches!(
-                    token.stem.as_str(),
+                    &*token.stem,
                     "школ" | "лице" | "лицей" | "гимназ" | "колледж" | "техникум" | "сад"
                 )
         })

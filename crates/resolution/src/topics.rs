@@ -30,10 +30,14 @@
 //! assert_eq!(taxonomy.find("профориентации").unwrap().id, "career_guidance");
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
-use edusearch_russian::{fold_yo, is_stop_word, normalize_word, stem_word, words};
+use edusearch_russian::{
+    StemCache, WordForms, fold_yo, is_stop_word, is_uppercase, normalize_word, stem_word, words,
+};
 use thiserror::Error;
 
 /// Minimum number of letters before the `*` of a prefix, so that a rule cannot match half the
@@ -210,6 +214,91 @@ pub struct Topic {
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     topics: Vec<Topic>,
+    index: RuleIndex,
+}
+
+/// One rule of one topic: `terms_compiled[rule]` or, for an exclusion, `unless_compiled[rule]`.
+#[derive(Debug, Clone, Copy)]
+struct RuleRef {
+    topic: usize,
+    unless: bool,
+    rule: usize,
+}
+
+/// The rules by what their first word must be, so that each word of a text is tried only
+/// against the rules that can start there (rather than every rule at every word).
+#[derive(Debug, Clone, Default)]
+struct RuleIndex {
+    /// Rules starting with [`Element::Stem`], by the stem.
+    by_stem: HashMap<String, Vec<RuleRef>>,
+    /// Rules starting with [`Element::Abbreviation`], by the word.
+    by_abbreviation: HashMap<String, Vec<RuleRef>>,
+    /// Rules starting with [`Element::Prefix`], by the first [`MIN_PREFIX_CHARS`] letters.
+    by_prefix_start: HashMap<String, Vec<RuleRef>>,
+}
+
+impl RuleIndex {
+    fn new(topics: &[Topic]) -> RuleIndex {
+        let mut index = RuleIndex::default();
+        for (topic_index, topic) in topics.iter().enumerate() {
+            let rules = [
+                (false, &topic.terms_compiled),
+                (true, &topic.unless_compiled),
+            ];
+            for (unless, patterns) in rules {
+                for (rule, pattern) in patterns.iter().enumerate() {
+                    let rule_ref = RuleRef {
+                        topic: topic_index,
+                        unless,
+                        rule,
+                    };
+                    let (map, key) = match &pattern.elements[0] {
+                        Element::Stem { stem, .. } => (&mut index.by_stem, stem.clone()),
+                        Element::Abbreviation(word) => (&mut index.by_abbreviation, word.clone()),
+                        Element::Prefix { prefix, .. } => {
+                            let start = prefix_start(prefix);
+                            debug_assert!(start.is_some(), "prefixes are checked for length");
+                            (
+                                &mut index.by_prefix_start,
+                                start.unwrap_or(prefix).to_string(),
+                            )
+                        }
+                    };
+                    map.entry(key).or_default().push(rule_ref);
+                }
+            }
+        }
+        index
+    }
+
+    /// The rules whose first element may match the token (in [`CaseMode::Strict`]).
+    fn candidates<'a>(&'a self, token: &Token) -> impl Iterator<Item = &'a RuleRef> {
+        let by_prefix =
+            prefix_start(&token.normalized).and_then(|start| self.by_prefix_start.get(start));
+        self.by_stem
+            .get(&*token.stem)
+            .into_iter()
+            .chain(self.by_abbreviation.get(&*token.folded))
+            .chain(by_prefix)
+            .flatten()
+    }
+}
+
+/// The first [`MIN_PREFIX_CHARS`] characters of a word, if it has that many.
+fn prefix_start(word: &str) -> Option<&str> {
+    let mut ends = word
+        .char_indices()
+        .map(|(offset, ch)| offset + ch.len_utf8());
+    ends.nth(MIN_PREFIX_CHARS - 1).map(|end| &word[..end])
+}
+
+/// A match of one rule in a text, in word positions.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    topic: usize,
+    unless: bool,
+    start: usize,
+    end: usize,
 }
 
 /// One word of a rule.
@@ -234,12 +323,12 @@ struct Pattern {
 const PHRASE_BREAKS: &[char] = &['.', '!', '?', ';', ':', '(', ')', '[', ']'];
 
 /// A word of the classified text, prepared once for every rule.
-struct Token {
+struct Token<'a> {
     /// As written, with `ё` folded (abbreviations compare against this).
-    folded: String,
+    folded: Cow<'a, str>,
     /// Lowercase, `ё -> е`.
-    normalized: String,
-    stem: String,
+    normalized: Rc<str>,
+    stem: Rc<str>,
     capitalized: bool,
     /// Whether a [`PHRASE_BREAKS`] character stands between this word and the previous one.
     break_before: bool,
@@ -257,7 +346,7 @@ impl Element {
         let strict = case == CaseMode::Strict;
         match self {
             Element::Stem { stem, capitalized } => {
-                token.stem == *stem && (!strict || !capitalized || token.capitalized)
+                *token.stem == **stem && (!strict || !capitalized || token.capitalized)
             }
             Element::Prefix {
                 prefix,
@@ -268,9 +357,9 @@ impl Element {
             }
             Element::Abbreviation(exact) => {
                 if strict {
-                    token.folded == *exact
+                    *token.folded == **exact
                 } else {
-                    token.normalized == normalize_word(exact)
+                    *token.normalized == normalize_word(exact)
                 }
             }
         }
@@ -290,56 +379,32 @@ impl Pattern {
                 .zip(window)
                 .all(|(element, token)| element.matches(token, case))
     }
-
-    /// Word spans `(start, end)` of every match in the tokens.
-    fn spans(&self, tokens: &[Token], case: CaseMode) -> impl Iterator<Item = (usize, usize)> {
-        (0..tokens.len())
-            .filter(move |&start| self.matches_at(tokens, start, case))
-            .map(|start| (start, start + self.elements.len()))
-    }
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
+fn tokenize<'a>(text: &'a str, stems: &mut StemCache) -> Vec<Token<'a>> {
     let mut previous_end = 0;
     words(text)
         .map(|word| {
-            let normalized = normalize_word(word.text);
             let gap = &text[previous_end..word.start];
             previous_end = word.end;
+            let WordForms { normalized, stem } = stems.forms(word.text);
+            let folded = if word.text.contains(['ё', 'Ё']) {
+                Cow::Owned(fold_yo(word.text))
+            } else {
+                Cow::Borrowed(word.text)
+            };
             Token {
-                folded: fold_yo(word.text),
-                stem: stem_word(&normalized),
-                capitalized: word.text.chars().next().is_some_and(char::is_uppercase),
-                break_before: gap.contains(PHRASE_BREAKS),
+                folded,
                 normalized,
+                stem,
+                capitalized: word.text.chars().next().is_some_and(is_uppercase),
+                break_before: gap.contains(PHRASE_BREAKS),
             }
         })
         .collect()
 }
 
 impl Topic {
-    /// Whether a match of `terms` not overlapped by a match of `unless` occurs in the tokens.
-    fn matches(&self, tokens: &[Token], case: CaseMode) -> bool {
-        let mut vetoes: Option<Vec<(usize, usize)>> = None;
-        for pattern in &self.terms_compiled {
-            for (start, end) in pattern.spans(tokens, case) {
-                let vetoes = vetoes.get_or_insert_with(|| {
-                    self.unless_compiled
-                        .iter()
-                        .flat_map(|unless| unless.spans(tokens, case))
-                        .collect()
-                });
-                let vetoed = vetoes
-                    .iter()
-                    .any(|&(veto_start, veto_end)| start < veto_end && veto_start < end);
-                if !vetoed {
-                    return true;
-                }
-            }
-        }
-        false
-    }
-
     /// Whether one of the topic's terms, on its own, is the whole of the tokens.
     fn has_term_covering(&self, tokens: &[Token]) -> bool {
         self.terms_compiled.iter().any(|pattern| {
@@ -423,7 +488,8 @@ impl Taxonomy {
             by_name.insert(name_key, index);
             topics.push(topic);
         }
-        Ok(Taxonomy { topics })
+        let index = RuleIndex::new(&topics);
+        Ok(Taxonomy { topics, index })
     }
 
     /// All topics, in taxonomy order.
@@ -437,7 +503,7 @@ impl Taxonomy {
     /// `unless`; a matched topic also brings its parent.
     pub fn classify(&self, text: &str) -> Vec<String> {
         let mut matched = vec![false; self.topics.len()];
-        self.mark(&tokenize(text), &mut matched);
+        self.mark(&tokenize(text, &mut StemCache::new()), &mut matched);
         self.names(&matched)
     }
 
@@ -454,27 +520,71 @@ impl Taxonomy {
     /// A counted topic also brings its parent.
     pub fn classify_resolution(&self, title: &str, items: &[&str], body: &str) -> Vec<String> {
         let mut matched = vec![false; self.topics.len()];
-        self.mark(&tokenize(title), &mut matched);
+        let stems = &mut StemCache::new();
+        self.mark(&tokenize(title, stems), &mut matched);
         for item in items {
-            self.mark(&tokenize(item), &mut matched);
+            self.mark(&tokenize(item, stems), &mut matched);
         }
         if items.is_empty() {
-            let mut passages_per_topic = vec![0usize; self.topics.len()];
-            for passage in passages(body) {
-                let mut in_passage = vec![false; self.topics.len()];
-                self.mark(&tokenize(passage), &mut in_passage);
-                for (count, hit) in passages_per_topic.iter_mut().zip(in_passage) {
-                    *count += usize::from(hit);
-                }
-            }
-            for (index, count) in passages_per_topic.into_iter().enumerate() {
-                if count >= BODY_MIN_PASSAGES {
-                    matched[index] = true;
-                }
-            }
-            self.add_parents(&mut matched);
+            self.mark_body(body, stems, &mut matched);
         }
         self.names(&matched)
+    }
+
+    /// The parser's path: [`Taxonomy::classify`] of each item (its addressee, a line break and
+    /// its text) and [`Taxonomy::classify_resolution`] of the title, the item texts and the
+    /// body, with each item tokenized and matched once for both, on the stems of a cache the
+    /// parser shares with other extractors.
+    pub(crate) fn classify_with_items(
+        &self,
+        title: &str,
+        items: &[(Option<&str>, &str)],
+        body: &str,
+        stems: &mut StemCache,
+    ) -> (Vec<Vec<String>>, Vec<String>) {
+        let mut resolution = vec![false; self.topics.len()];
+        self.mark(&tokenize(title, stems), &mut resolution);
+        let mut item_topics = Vec::with_capacity(items.len());
+        for &(addressee, text) in items {
+            // The words of the text follow those of the addressee: the resolution counts only
+            // the hits from the text's first word on, as if the text stood alone.
+            let joined;
+            let (classified, text_start) = match addressee {
+                Some(addressee) => {
+                    joined = format!("{addressee}\n{text}");
+                    (joined.as_str(), words(addressee).count())
+                }
+                None => (text, 0),
+            };
+            let tokens = tokenize(classified, stems);
+            let hits = self.hits(&tokens);
+            let mut matched = vec![false; self.topics.len()];
+            self.mark_hits(&hits, 0, &mut matched);
+            item_topics.push(self.names(&matched));
+            self.mark_hits(&hits, text_start, &mut resolution);
+        }
+        if items.is_empty() {
+            self.mark_body(body, stems, &mut resolution);
+        }
+        (item_topics, self.names(&resolution))
+    }
+
+    /// Marks the topics that match in at least [`BODY_MIN_PASSAGES`] passages of the body.
+    fn mark_body(&self, body: &str, stems: &mut StemCache, matched: &mut [bool]) {
+        let mut passages_per_topic = vec![0usize; self.topics.len()];
+        for passage in passages(body) {
+            let mut in_passage = vec![false; self.topics.len()];
+            self.mark(&tokenize(passage, stems), &mut in_passage);
+            for (count, hit) in passages_per_topic.iter_mut().zip(in_passage) {
+                *count += usize::from(hit);
+            }
+        }
+        for (index, count) in passages_per_topic.into_iter().enumerate() {
+            if count >= BODY_MIN_PASSAGES {
+                matched[index] = true;
+            }
+        }
+        self.add_parents(matched);
     }
 
     /// Finds a topic by its id, by its name (case- and ё-insensitively), by any inflected form of
@@ -512,7 +622,7 @@ impl Taxonomy {
         {
             return Some(topic);
         }
-        let tokens = tokenize(query);
+        let tokens = tokenize(query, &mut StemCache::new());
         self.topics
             .iter()
             .find(|topic| topic.has_term_covering(&tokens))
@@ -520,13 +630,51 @@ impl Taxonomy {
 
     /// Marks the topics matched by the tokens, and their parents.
     fn mark(&self, tokens: &[Token], matched: &mut [bool]) {
-        debug_assert_eq!(matched.len(), self.topics.len());
-        if tokens.is_empty() {
-            return;
+        self.mark_hits(&self.hits(tokens), 0, matched);
+    }
+
+    /// Every match of every rule (`terms` and `unless`) in the tokens.
+    fn hits(&self, tokens: &[Token]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (start, token) in tokens.iter().enumerate() {
+            for rule in self.index.candidates(token) {
+                let topic = &self.topics[rule.topic];
+                let pattern = if rule.unless {
+                    &topic.unless_compiled[rule.rule]
+                } else {
+                    &topic.terms_compiled[rule.rule]
+                };
+                if pattern.matches_at(tokens, start, CaseMode::Strict) {
+                    hits.push(Hit {
+                        topic: rule.topic,
+                        unless: rule.unless,
+                        start,
+                        end: start + pattern.elements.len(),
+                    });
+                }
+            }
         }
-        for (topic, hit) in self.topics.iter().zip(matched.iter_mut()) {
-            if !*hit && topic.matches(tokens, CaseMode::Strict) {
-                *hit = true;
+        hits
+    }
+
+    /// Marks the topics of the hits that start at word `from` or later (the hits of the text
+    /// from that word on), and their parents: a topic counts if a match of its `terms` is
+    /// overlapped by no match of its `unless`.
+    fn mark_hits(&self, hits: &[Hit], from: usize, matched: &mut [bool]) {
+        debug_assert_eq!(matched.len(), self.topics.len());
+        let in_range = || hits.iter().filter(|hit| hit.start >= from);
+        for term in in_range().filter(|hit| !hit.unless) {
+            if matched[term.topic] {
+                continue;
+            }
+            let vetoed = in_range().any(|veto| {
+                veto.unless
+                    && veto.topic == term.topic
+                    && term.start < veto.end
+                    && veto.start < term.end
+            });
+            if !vetoed {
+                matched[term.topic] = true;
             }
         }
         self.add_parents(matched);
@@ -1140,6 +1288,45 @@ mod tests {
                 "профильное обучение",
             ]
         );
+    }
+
+    #[test]
+    fn the_parser_path_classifies_as_the_public_functions() {
+        let taxonomy = Taxonomy::builtin();
+        let title = "Резолюция конференции «Наставничество: опыт и перспективы»";
+        let body = "Профориентация. Профориентация; наставничество.";
+        // A term across the addressee and the text counts for the item only, as does an
+        // exclusion across them («педагога и / наставника»).
+        let items: [(Option<&str>, &str); 6] = [
+            (
+                Some("Руководителям Центров «Точка"),
+                "роста»: развивать проекты",
+            ),
+            (Some("В Год педагога и"), "наставника провести конкурс"),
+            (Some("Управлению образования"), ARMAVIR_33),
+            (None, ARMAVIR_18),
+            (Some("Руководителям ОО"), ARMAVIR_4),
+            (Some(""), "обучающихся с ОВЗ"),
+        ];
+        let (item_topics, topics) =
+            taxonomy.classify_with_items(title, &items, body, &mut StemCache::new());
+        for ((addressee, text), found) in items.iter().zip(&item_topics) {
+            let classified = match addressee {
+                Some(addressee) => format!("{addressee}\n{text}"),
+                None => text.to_string(),
+            };
+            assert_eq!(*found, taxonomy.classify(&classified), "{classified:?}");
+        }
+        assert!(item_topics[0].contains(&"Точка роста".to_string()));
+        assert!(!item_topics[1].contains(&"наставничество".to_string()));
+        let texts: Vec<&str> = items.iter().map(|(_, text)| *text).collect();
+        assert_eq!(topics, taxonomy.classify_resolution(title, &texts, body));
+        assert!(!topics.contains(&"Точка роста".to_string()));
+
+        let (none, topics) = taxonomy.classify_with_items(title, &[], body, &mut StemCache::new());
+        assert!(none.is_empty());
+        assert_eq!(topics, taxonomy.classify_resolution(title, &[], body));
+        assert!(topics.contains(&"профориентация".to_string()));
     }
 
     #[test]

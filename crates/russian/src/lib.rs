@@ -26,6 +26,7 @@ pub use analyzer::{
 };
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
 pub use normalize::{
-    Word, fold_yo, hyphen_compounds, normalize_word, stem_word, stem_words, words,
+    StemCache, Word, WordForms, fold_yo, hyphen_compounds, is_uppercase, lowercase, normalize_word,
+    stem_word, stem_words, words,
 };
 pub use stopwords::{STOP_WORDS, is_stop_word};

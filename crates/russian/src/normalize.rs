@@ -1,5 +1,7 @@
 //! Word-level normalisation shared by the analyzer and by the rule-based extractors.
 
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -38,6 +40,40 @@ pub fn normalize_word(word: &str) -> String {
     out
 }
 
+/// [`str::to_lowercase`], quicker on Russian text: the Russian alphabet, ASCII and common
+/// punctuation («», dashes, №) skip the Unicode tables.
+pub fn lowercase(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            'A'..='Z' => out.push(ch.to_ascii_lowercase()),
+            '\0'..='\x7f'
+            | 'а'..='я'
+            | 'ё'
+            | '\u{a0}'..='\u{bf}'
+            | '\u{2000}'..='\u{206f}'
+            | '№' => {
+                out.push(ch);
+            }
+            'Ё' => out.push('ё'),
+            'А'..='Я' => out.push(cyrillic_lowercase(ch)),
+            // The capital sigma lowercases by its context: leave the whole text to the library.
+            'Σ' => return text.to_lowercase(),
+            _ => out.extend(ch.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// [`char::is_uppercase`], without the Unicode tables for ASCII and the Russian alphabet.
+pub fn is_uppercase(ch: char) -> bool {
+    match ch {
+        'A'..='Z' | 'А'..='Я' | 'Ё' => true,
+        '\0'..='\x7f' | 'а'..='я' | 'ё' => false,
+        _ => ch.is_uppercase(),
+    }
+}
+
 /// `А..Я` to `а..я`: the basic Cyrillic capitals lie 0x20 below their small letters.
 fn cyrillic_lowercase(ch: char) -> char {
     debug_assert!(('А'..='Я').contains(&ch));
@@ -61,6 +97,52 @@ fn is_word_char(ch: char) -> bool {
 pub fn stem_word(word: &str) -> String {
     let normalized = normalize_word(word);
     stemmer().stem(&normalized).into_owned()
+}
+
+/// A word's normalised form ([`normalize_word`]) and stem ([`stem_word`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordForms {
+    /// Lowercase, `ё -> е`.
+    pub normalized: Rc<str>,
+    /// The Snowball stem of the normalised form.
+    pub stem: Rc<str>,
+}
+
+/// Normalises and stems words, each distinct word once: a document repeats most of its words,
+/// and several extractors (places, topics) read the same text. One cache serves one document
+/// (or a few), on one thread; the forms are shared, not copied.
+///
+/// ```
+/// use edusearch_russian::{StemCache, stem_word};
+/// let mut cache = StemCache::new();
+/// let forms = cache.forms("Образования");
+/// assert_eq!(&*forms.normalized, "образования");
+/// assert_eq!(*forms.stem, stem_word("образования"));
+/// ```
+#[derive(Debug, Default)]
+pub struct StemCache {
+    forms: HashMap<Box<str>, WordForms>,
+}
+
+impl StemCache {
+    /// An empty cache.
+    pub fn new() -> StemCache {
+        StemCache::default()
+    }
+
+    /// The forms of a word as written: [`normalize_word`] and [`stem_word`] of it.
+    pub fn forms(&mut self, word: &str) -> WordForms {
+        if let Some(forms) = self.forms.get(word) {
+            return forms.clone();
+        }
+        let normalized = normalize_word(word);
+        let forms = WordForms {
+            stem: Rc::from(stemmer().stem(&normalized).as_ref()),
+            normalized: Rc::from(normalized),
+        };
+        self.forms.insert(word.into(), forms.clone());
+        forms
+    }
 }
 
 /// A word of a text with its byte range in that text.
@@ -158,6 +240,13 @@ mod tests {
     }
 
     #[test]
+    fn uppercase_is_the_unicode_uppercase() {
+        for ch in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_uppercase(ch), ch.is_uppercase(), "{ch:?}");
+        }
+    }
+
+    #[test]
     fn normalize_word_agrees_with_unicode_lowercase() {
         let general = |word: &str| fold_yo(&word.to_lowercase());
         for ch in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
@@ -176,6 +265,48 @@ mod tests {
             "Mixed Ёё Σ",
         ] {
             assert_eq!(normalize_word(word), general(word), "{word:?}");
+        }
+    }
+
+    #[test]
+    fn normalizing_twice_changes_nothing() {
+        // So a stem of the normalised form is the stem of the word («stem_word(normalized)»).
+        for ch in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let once = normalize_word(&ch.to_string());
+            assert_eq!(normalize_word(&once), once, "{ch:?}");
+        }
+        for word in ["ΟΔΟΣ", "ΑΣΑ", "ЁЛКА", "İI"] {
+            let once = normalize_word(word);
+            assert_eq!(normalize_word(&once), once, "{word:?}");
+        }
+    }
+
+    #[test]
+    fn cached_forms_are_the_forms() {
+        let mut cache = StemCache::new();
+        for word in [
+            "Образования",
+            "образования",
+            "ЁЛКИ",
+            "2023",
+            "ΟΔΟΣ",
+            "Образования",
+        ] {
+            let forms = cache.forms(word);
+            assert_eq!(*forms.normalized, normalize_word(word));
+            assert_eq!(*forms.stem, stem_word(word));
+        }
+    }
+
+    #[test]
+    fn lowercase_agrees_with_unicode_lowercase() {
+        for ch in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let text = format!("Ёж {ch}");
+            assert_eq!(lowercase(&text), text.to_lowercase(), "{ch:?}");
+        }
+        for text in ["", "АΣ", "ΑΣ Я", "Профориентация ЁЛКИ", "İ", "MiXeD"]
+        {
+            assert_eq!(lowercase(text), text.to_lowercase(), "{text:?}");
         }
     }
 

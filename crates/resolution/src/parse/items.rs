@@ -40,6 +40,34 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("trigger pattern is valid")
 });
 
+/// Stems one of which every [`TRIGGER`] match contains, in some letter case.
+const TRIGGER_STEMS: [&str; 8] = [
+    "рекоменд",
+    "предлага",
+    "предложени",
+    "решени",
+    "решили",
+    "постанов",
+    "счита",
+    "резолюци",
+];
+
+/// Characters outside the Russian alphabet that case-insensitive matching takes for Russian
+/// letters (old-style «ᲂ» for «о»): a text with one of them goes to the pattern unchecked.
+const CYRILLIC_FOLDING_EXTRAS: std::ops::RangeInclusive<char> = '\u{1c80}'..='\u{1c88}';
+
+/// The first [`TRIGGER`] match in a line.
+///
+/// The pattern (Unicode `\b` on Cyrillic text) runs on the slow engines of the regex crate;
+/// a line that holds none of [`TRIGGER_STEMS`] cannot match, so most lines skip it.
+fn find_trigger(text: &str) -> Option<regex::Match<'_>> {
+    let may_match = text.contains(|c: char| CYRILLIC_FOLDING_EXTRAS.contains(&c)) || {
+        let lowered = edusearch_russian::lowercase(text);
+        TRIGGER_STEMS.iter().any(|stem| lowered.contains(stem))
+    };
+    if may_match { TRIGGER.find(text) } else { None }
+}
+
 /// The end of the list: a signature, an approval mark, a date line.
 static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -52,6 +80,9 @@ static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<number>\d{1,3})\s*[.)]\s*(?P<rest>.*)$").expect("numbered pattern is valid")
 });
+
+/// The characters that mark a bulleted item.
+const BULLETS: [char; 8] = ['-', '–', '—', '•', '·', '*', '▪', '►'];
 
 /// A bulleted item at the start of a line.
 static BULLET: LazyLock<Regex> =
@@ -71,7 +102,7 @@ static INFINITIVE_START: LazyLock<Regex> = LazyLock::new(|| {
 /// Finds the recommendation items among the body lines.
 pub(crate) fn extract(lines: &[Line]) -> Extracted {
     for (index, line) in lines.iter().enumerate() {
-        let Some(found) = TRIGGER.find(&line.text) else {
+        let Some(found) = find_trigger(&line.text) else {
             continue;
         };
         // The list may start on the trigger line itself, after its colon (numbered inline).
@@ -181,7 +212,11 @@ fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
         if CLOSING.is_match(text) && text.chars().count() < 120 || is_date_line(text) {
             break;
         }
-        if let Some(captures) = NUMBERED.captures(text) {
+        // The patterns start with a digit or a bullet: most lines are told apart by that.
+        let first = text.chars().next();
+        if first.is_some_and(char::is_numeric)
+            && let Some(captures) = NUMBERED.captures(text)
+        {
             let number = captures["number"].to_string();
             let rest = captures["rest"].to_string();
             let next = number.parse::<u32>().ok().map(|n| n + 1);
@@ -203,7 +238,9 @@ fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
             style = Some(Style::Numbered);
             continue;
         }
-        if let Some(captures) = BULLET.captures(text) {
+        if first.is_some_and(|c| BULLETS.contains(&c))
+            && let Some(captures) = BULLET.captures(text)
+        {
             let position = items.len() + 1;
             items.push(RawItem {
                 number: position.to_string(),
@@ -253,7 +290,7 @@ fn is_heading(text: &str) -> bool {
     text.ends_with(':')
         && text.chars().count() <= MAX_HEADING_CHARS
         && text.chars().next().is_some_and(char::is_uppercase)
-        && !TRIGGER.is_match(text)
+        && find_trigger(text).is_none()
 }
 
 /// Splits running text into items numbered in sequence («1.Обеспечить … 2.Реализовать …»).
@@ -306,6 +343,47 @@ mod tests {
 
     fn lines(text: &str) -> Vec<Line> {
         super::super::clean::join_broken_lines(super::super::clean::clean_lines(text))
+    }
+
+    #[test]
+    fn the_trigger_check_sees_every_letter_case() {
+        // Every character that the case-insensitive pattern takes for a letter of the stems
+        // lowercases to that letter, or is one of the extras that skip the check.
+        let letters: String = TRIGGER_STEMS.concat();
+        let any_letter = Regex::new(&format!("(?i)^[{letters}]$")).unwrap();
+        let candidates: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|ch| any_letter.is_match(ch.encode_utf8(&mut [0; 4])))
+            .collect();
+        for letter in letters.chars() {
+            let same = Regex::new(&format!("(?i)^{letter}$")).unwrap();
+            for &ch in &candidates {
+                if same.is_match(ch.encode_utf8(&mut [0; 4])) {
+                    assert!(
+                        ch.to_lowercase().eq([letter]) || CYRILLIC_FOLDING_EXTRAS.contains(&ch),
+                        "{ch:?} for {letter:?}"
+                    );
+                }
+            }
+        }
+        for text in [
+            "Участники конференции РЕКОМЕНДУЮТ:",
+            "Приняли Решение:",
+            "решили",
+            "Считаем необходимым",
+            "ПОСТАНОВЛЯЕТ",
+            "приняли резолюцию",
+            "предложения:",
+            "рекᲂмендуют",
+            "Обеспечить участие.",
+            "",
+        ] {
+            assert_eq!(
+                find_trigger(text).map(|m| m.range()),
+                TRIGGER.find(text).map(|m| m.range()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod items;
 
 use std::sync::LazyLock;
 
+use edusearch_russian::StemCache;
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
@@ -71,37 +72,40 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
         .or_else(|| dates::first_year(&block.title))
         .or_else(|| dates::first_year(&header_text));
 
-    let location = Gazetteer::builtin().locate(&header_text, &body);
+    // Places and topics read the same words: each distinct word is stemmed once.
+    let stems = &mut StemCache::new();
+    let location = Gazetteer::builtin().locate_with(&header_text, &body, stems);
     let participants = participants(&body);
 
     let extracted = items::extract(body_lines);
-    let taxonomy = Taxonomy::builtin();
-    let items: Vec<Item> = extracted
-        .items
-        .into_iter()
-        .enumerate()
-        .map(|(index, raw)| {
-            let classified_text = match &raw.addressee {
-                Some(addressee) => format!("{addressee}\n{}", raw.text),
-                None => raw.text.clone(),
-            };
-            Item {
-                number: raw.number,
-                position: u32::try_from(index + 1).unwrap_or(u32::MAX),
-                addressee: raw.addressee,
-                topics: taxonomy.classify(&classified_text),
-                text: raw.text,
-            }
-        })
-        .collect();
-    let item_texts: Vec<&str> = items.iter().map(|item| item.text.as_str()).collect();
     let title_and_event = match &event {
         Some(event) if !block.title.contains(event.as_str()) => {
             format!("{}\n{event}", block.title)
         }
         _ => block.title.clone(),
     };
-    let topics = taxonomy.classify_resolution(&title_and_event, &item_texts, &body);
+    // Each item is classified with its addressee; the resolution by its title and item texts.
+    let classified: Vec<(Option<&str>, &str)> = extracted
+        .items
+        .iter()
+        .map(|raw| (raw.addressee.as_deref(), raw.text.as_str()))
+        .collect();
+    let (item_topics, topics) =
+        Taxonomy::builtin().classify_with_items(&title_and_event, &classified, &body, stems);
+    debug_assert_eq!(item_topics.len(), extracted.items.len());
+    let items: Vec<Item> = extracted
+        .items
+        .into_iter()
+        .zip(item_topics)
+        .enumerate()
+        .map(|(index, (raw, topics))| Item {
+            number: raw.number,
+            position: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            addressee: raw.addressee,
+            topics,
+            text: raw.text,
+        })
+        .collect();
 
     let mut warnings = extracted.warnings;
     if date.is_none() {
@@ -175,7 +179,11 @@ fn participants(body: &str) -> Option<u32> {
         .expect("participants pattern is valid")
     });
     body.split(['.', '\n'])
-        .filter(|sentence| sentence.to_lowercase().contains("участ"))
+        // The count is a `\d` (a subset of `is_numeric`): sentences without one skip the pattern.
+        .filter(|sentence| {
+            sentence.contains(char::is_numeric)
+                && edusearch_russian::lowercase(sentence).contains("участ")
+        })
         .find_map(|sentence| {
             let captures = COUNT.captures(sentence)?;
             captures["count"]
