@@ -43,8 +43,7 @@ const EXTRA: [(&str, &str); 3] = [
          2. Разработать и утвердить календарный план профориентационных мероприятий в \
          соответствии с региональным планом профориентационных мероприятий на учебный год.\n\
          3. Провести модернизацию пищеблоков школьных столовых и обновить технологическое \
-         оборудование.\n\
-         4. Обеспечить дальнейшее развитие системы наставничества молодых педагогов.\n",
+         оборудование.\n",
     ),
     (
         "irbey_2024.txt",
@@ -79,74 +78,212 @@ fn item_of(municipality: &str, year: i32, starts: &str) -> (String, u32) {
     (hit.resolution_id.clone(), hit.item_position.unwrap())
 }
 
+/// Item 18 of the Armavir resolution of 2023: the calendar plan of career-guidance events.
+fn career_plan() -> (String, u32) {
+    item_of(
+        "г. Армавир",
+        2023,
+        "Разработать и утвердить календарный план",
+    )
+}
+
+/// Item 1 of the Megion resolution of 2024: hot meals for primary school.
+fn megion_meals() -> (String, u32) {
+    item_of(
+        "г. Мегион",
+        2024,
+        "Обеспечить организацию бесплатного горячего питания",
+    )
+}
+
 #[test]
-fn calibration() {
-    let engine = engine();
-    let mut request = crate::api::SearchRequest::query("");
-    request.per_page = 100;
-    request.level = Level::Resolutions;
-    let resolutions = engine.search(&request).unwrap();
-    for resolution in &resolutions.hits {
-        let similar = engine
-            .similar_resolutions(&resolution.resolution_id, 10)
+fn a_reworded_item_of_another_resolution_ranks_first() {
+    let (resolution_id, position) = career_plan();
+    let found = engine()
+        .similar_items(&resolution_id, position, 10)
+        .unwrap();
+    assert_eq!(found.item_id, format!("{resolution_id}-{position}"));
+    let first = &found.similar[0];
+    assert_eq!(first.municipality.as_deref(), Some("г. Мегион"));
+    assert_eq!(first.year, Some(2024));
+    assert!(
+        first
+            .text
+            .starts_with("Разработать и утвердить календарный план"),
+        "{first:?}"
+    );
+    assert!(first.score > 0.7 && first.score <= 1.0, "{}", first.score);
+    assert_eq!(first.item_id, item_id(&first.resolution_id, first.position));
+    assert!(
+        found
+            .similar
+            .windows(2)
+            .all(|pair| pair[0].score >= pair[1].score)
+    );
+}
+
+#[test]
+fn the_items_own_resolution_is_left_out() {
+    for (resolution_id, position) in [career_plan(), megion_meals()] {
+        let found = engine()
+            .similar_items(&resolution_id, position, 50)
             .unwrap();
-        eprintln!(
-            "R {} {:?} ({:.1} ms)",
-            resolution.resolution_id, resolution.municipality, similar.took_ms
+        assert!(!found.similar.is_empty());
+        assert!(
+            found
+                .similar
+                .iter()
+                .all(|item| item.resolution_id != resolution_id),
+            "{found:?}"
         );
-        for s in &similar.similar {
-            eprintln!(
-                "   {:.3} {:?} {:?}",
-                s.score, s.municipality, s.shared_topics
-            );
-        }
-        let full = engine.resolution(&resolution.resolution_id).unwrap();
-        for item in &full.items {
-            let similar = engine
-                .similar_items(&resolution.resolution_id, item.position, 5)
-                .unwrap();
-            eprintln!(
-                "  I{} {}",
-                item.position,
-                item.text.chars().take(90).collect::<String>()
-            );
-            for s in &similar.similar {
-                eprintln!(
-                    "      {:.3} {:?} {}",
-                    s.score,
-                    s.municipality,
-                    s.text.chars().take(90).collect::<String>()
-                );
-            }
-        }
     }
-    let (rid, pos) = item_of("г. Армавир", 2024, "Обеспечить дальнейшее");
-    let found = engine.similar_items(&rid, pos, 3).unwrap();
-    let searcher = engine.reader.searcher();
-    let mlt = engine.more_like_this(&searcher, &found.text);
-    for (r, p) in [
-        (rid.clone(), pos),
-        (
-            found.similar[0].resolution_id.clone(),
-            found.similar[0].position,
-        ),
+}
+
+#[test]
+fn school_meals_find_school_meals_and_not_career_guidance() {
+    let (resolution_id, position) = megion_meals();
+    let found = engine()
+        .similar_items(&resolution_id, position, 50)
+        .unwrap();
+    let first = &found.similar[0];
+    assert_eq!(first.municipality.as_deref(), Some("Ирбейский район"));
+    assert!(first.text.contains("горячее питание"), "{first:?}");
+    assert!(
+        first
+            .shared_topics
+            .contains(&"здоровье и безопасность".to_string())
+    );
+    for item in &found.similar {
+        assert!(!item.text.contains("профориентац"), "{item:?}");
+    }
+    // And the other way round.
+    let (resolution_id, position) = career_plan();
+    let found = engine()
+        .similar_items(&resolution_id, position, 50)
+        .unwrap();
+    for item in &found.similar {
+        assert!(!item.text.contains("питани"), "{item:?}");
+    }
+}
+
+#[test]
+fn an_item_with_nothing_alike_gets_an_empty_list() {
+    // Raising the flag every week: no other resolution says anything like it.
+    let (resolution_id, position) = item_of("г. Армавир", 2023, "Продолжить еженедельную");
+    let found = engine()
+        .similar_items(&resolution_id, position, 10)
+        .unwrap();
+    assert!(found.similar.is_empty(), "{found:?}");
+}
+
+#[test]
+fn similar_resolutions_share_wording_and_topics() {
+    let (resolution_id, _) = megion_meals();
+    let found = engine().similar_resolutions(&resolution_id, 10).unwrap();
+    assert!(
+        found
+            .similar
+            .iter()
+            .all(|resolution| resolution.resolution_id != resolution_id)
+    );
+    // The Irbey meeting on school meals shares the wording and two topics.
+    let irbey = found
+        .similar
+        .iter()
+        .find(|resolution| {
+            resolution.municipality.as_deref() == Some("Ирбейский район")
+                && resolution.year == Some(2024)
+        })
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(
+        irbey
+            .shared_topics
+            .contains(&"здоровье и безопасность".to_string())
+    );
+    assert!(
+        found
+            .similar
+            .iter()
+            .all(|resolution| resolution.score > 0.0 && resolution.score <= 1.0)
+    );
+    assert!(
+        found
+            .similar
+            .windows(2)
+            .all(|pair| pair[0].score >= pair[1].score)
+    );
+    // The one-item resolution on mentoring has no wording in common with it.
+    assert!(
+        found
+            .similar
+            .iter()
+            .all(|resolution| !resolution.title.contains("Армавира")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_limit_caps_the_list() {
+    let (resolution_id, _) = career_plan();
+    let found = engine().similar_resolutions(&resolution_id, 2).unwrap();
+    assert_eq!(found.similar.len(), 2);
+    for limit in [0, MAX_SIMILAR_LIMIT + 1] {
+        let error = engine()
+            .similar_resolutions(&resolution_id, limit)
+            .unwrap_err();
+        assert_eq!(error.code(), "limit_out_of_range");
+    }
+}
+
+#[test]
+fn unknown_ids_are_not_found() {
+    let (resolution_id, _) = career_plan();
+    assert!(matches!(
+        engine().similar_items(&resolution_id, 999, 3),
+        Err(SearchError::NotFound(_))
+    ));
+    assert!(matches!(
+        engine().similar_items("0123456789abcdef", 1, 3),
+        Err(SearchError::NotFound(_))
+    ));
+    assert!(matches!(
+        engine().similar_resolutions("0123456789abcdef", 3),
+        Err(SearchError::NotFound(_))
+    ));
+    assert_eq!(
+        engine().similar_resolutions("nope", 3).unwrap_err().code(),
+        "invalid_resolution_id"
+    );
+}
+
+#[test]
+fn item_ids_are_parsed_strictly() {
+    assert_eq!(
+        parse_item_id("9f8d6dd59f86c0fe-3").unwrap(),
+        ("9f8d6dd59f86c0fe".to_string(), 3)
+    );
+    assert_eq!(
+        parse_item_id("9f8d6dd59f86c0fe-18").unwrap(),
+        ("9f8d6dd59f86c0fe".to_string(), 18)
+    );
+    for bad in [
+        "",
+        "-",
+        "9f8d6dd59f86c0fe",
+        "9f8d6dd59f86c0fe-",
+        "-3",
+        "9f8d6dd59f86c0fe-0",
+        "9f8d6dd59f86c0fe--3",
+        "9f8d6dd59f86c0fe-+3",
+        "9f8d6dd59f86c0fe-3a",
+        "9f8d6dd59f86c0fe-99999999999",
+        "xyz-3",
+        "9f8d 6dd5-3",
+        "резолюция-3",
     ] {
-        let own = vec![
-            engine.filter(engine.schema.kind, DocKind::Item.as_str()),
-            engine.filter(engine.schema.resolution_id, &r),
-            Box::new(TermQuery::new(
-                Term::from_field_u64(engine.schema.item_position, u64::from(p)),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>,
-        ];
-        let (address, _) = engine.first_match(&searcher, &own).unwrap().unwrap();
-        let explanation = mlt.explain(&searcher, address).unwrap();
-        eprintln!("{r}-{p}: {}", explanation.value());
-        eprintln!("own {:?}", engine.own_score(&searcher, &mlt, &own, address).unwrap());
-        let q = BooleanQuery::new(engine.others(&mlt, DocKind::Item, "ffff"));
-        let top = searcher.search(&q, &TopDocs::with_limit(5).order_by_score()).unwrap();
-        eprintln!("others {:?}", top);
-        let top = searcher.search(&mlt, &TopDocs::with_limit(5).order_by_score()).unwrap();
-        eprintln!("plain {:?} (address {:?})", top, address);
+        let error = parse_item_id(bad).unwrap_err();
+        assert_eq!(error.code(), "invalid_item_id", "{bad:?}");
     }
+    let long = format!("{}-1", "a".repeat(MAX_RESOLUTION_ID_CHARS + 1));
+    assert!(parse_item_id(&long).is_err());
 }
