@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+mod similar;
+
 /// Longest wait for the server, the driver or a page.
 const STARTUP: Duration = Duration::from_secs(90);
 const PAGE: Duration = Duration::from_secs(20);
@@ -440,5 +442,8 @@ async fn run_scenario(client: &Client, port: u16) -> Result<(), String> {
     client.set_window_size(1280, 900).await.unwrap();
     client.goto(&format!("{base}/")).await.unwrap();
     screenshot(client, 1280, "start-desktop.png", true).await;
+
+    similar::similar_sections(client, &base).await?;
+    similar::year_chart(client, &base).await?;
     Ok(())
 }
