@@ -27,5 +27,5 @@ pub use layout::{IndexRoot, open_index};
 pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 pub use schema::{
     DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, item_id,
-    item_key, parse_item_id, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
+    item_key, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
 };

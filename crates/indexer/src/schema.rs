@@ -333,13 +333,6 @@ pub fn item_id(resolution_id: &str, position: u32) -> String {
     format!("{resolution_id}-{position}")
 }
 
-/// Splits an item id into the resolution id and the 1-based position.
-pub fn parse_item_id(id: &str) -> Option<(&str, u32)> {
-    let (resolution_id, position) = id.rsplit_once('-')?;
-    let position: u32 = position.parse().ok()?;
-    (!resolution_id.is_empty() && position > 0).then_some((resolution_id, position))
-}
-
 /// The key of an item id, as indexed in the `item_key` field.
 pub fn item_key(resolution_id: &str, position: u32) -> u64 {
     key_of(&item_id(resolution_id, position))

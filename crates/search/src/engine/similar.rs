@@ -68,6 +68,8 @@ const MIN_WORD_BYTES: usize = 3;
 const TOPIC_SHARE: f32 = 0.3;
 /// Candidates read beyond the limit, so that the thresholds can drop some.
 const CANDIDATE_MARGIN: usize = 10;
+/// Similar items read per entry wanted, as copies of a recurring recommendation are one entry.
+const COPIES_PER_CANDIDATE: usize = 4;
 
 /// A resolution similar to another one.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -144,6 +146,9 @@ pub struct SimilarItem {
     pub topics: Vec<String>,
     /// Topics it shares with the source item.
     pub shared_topics: Vec<String>,
+    /// When its wording recurs in other resolutions: how often (one entry stands for the
+    /// group).
+    pub recurrence: Option<crate::api::Recurrence>,
 }
 
 /// Items of other resolutions similar to one item, most similar first.
@@ -164,10 +169,7 @@ pub struct SimilarItems {
     pub similar: Vec<SimilarItem>,
 }
 
-/// The id of an item: `{resolution_id}-{position}`.
-pub fn item_id(resolution_id: &str, position: u32) -> String {
-    format!("{resolution_id}-{position}")
-}
+pub use edusearch_indexer::item_id;
 
 /// Splits an item id `{resolution_id}-{position}` («87c393a6a0b7b3af-3»): the resolution id is
 /// hex digits, the position a 1-based decimal number.
@@ -349,18 +351,26 @@ impl Engine {
         let needed = MIN_SHARED_TERMS.min(informative.len());
 
         let query = BooleanQuery::new(self.others(&more_like_this, DocKind::Item, resolution_id));
+        // Copies of one recurring recommendation count once, so more candidates are read.
         let candidates = searcher.search(
             &query,
-            &TopDocs::with_limit(limit + CANDIDATE_MARGIN).order_by_score(),
+            &TopDocs::with_limit((limit + CANDIDATE_MARGIN) * COPIES_PER_CANDIDATE)
+                .order_by_score(),
         )?;
+        // One item per recurring recommendation: its copies elsewhere are one entry, not many.
+        let mut groups_listed = HashSet::new();
         for (score, address) in candidates {
             let relative = score / own_score;
             if relative < MIN_ITEM_SCORE {
                 // Candidates come best first: the rest are further below.
                 break;
             }
-            let document: TantivyDocument = searcher.doc(address)?;
-            let hit = self.hit(&document, score, Level::Items, &[]);
+            if let Some(group) = self.group_of(address)
+                && !groups_listed.insert(group)
+            {
+                continue;
+            }
+            let hit = self.hit_at(&searcher, address, score, Level::Items, &[])?;
             let stems = self.stems(&hit.text);
             if informative.intersection(&stems).count() < needed {
                 continue;
@@ -514,6 +524,7 @@ fn similar_item(hit: Hit, score: f32, source_topics: &[String]) -> SimilarItem {
         municipality: hit.municipality,
         region: hit.region,
         topics: hit.topics,
+        recurrence: hit.recurrence,
     }
 }
 
