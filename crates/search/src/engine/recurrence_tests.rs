@@ -127,3 +127,23 @@ fn the_group_filter_lists_every_item_of_the_group() {
     });
     assert_eq!(bad.unwrap_err().code(), "invalid_group");
 }
+
+#[test]
+fn similar_items_list_a_recurring_recommendation_once() {
+    let plain = search(SearchRequest::query(
+        "родителей и выпускников разговоры о важном",
+    ));
+    let source = &plain.hits[0];
+    let group = source.recurrence.as_ref().unwrap().group.clone();
+    let similar = engine()
+        .similar_items(&source.resolution_id, source.item_position.unwrap(), 10)
+        .unwrap();
+    let copies: Vec<_> = similar
+        .similar
+        .iter()
+        .filter(|item| item.recurrence.as_ref().is_some_and(|r| r.group == group))
+        .collect();
+    // Two copies exist in other resolutions; one entry stands for both.
+    assert_eq!(copies.len(), 1, "{:?}", similar.similar);
+    assert_eq!(copies[0].recurrence.as_ref().unwrap().resolutions, 3);
+}
