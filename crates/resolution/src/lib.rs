@@ -8,6 +8,7 @@ mod error;
 mod model;
 mod parse;
 pub mod places;
+mod table_hash;
 pub mod topics;
 
 pub use error::ParseError;

@@ -28,6 +28,7 @@ use edusearch_russian::{StemCache, WordForms, is_uppercase, normalize_word, stem
 use thiserror::Error;
 
 use crate::model::Location;
+use crate::table_hash::TableMap;
 
 const REGIONS_TSV: &str = include_str!("../data/regions.tsv");
 const PLACES_TSV: &str = include_str!("../data/places.tsv");
@@ -291,7 +292,7 @@ pub struct Gazetteer {
     regions: Vec<Region>,
     places: Vec<Place>,
     patterns: Vec<Pattern>,
-    index: HashMap<String, Vec<usize>>,
+    index: TableMap<String, Vec<usize>>,
 }
 
 impl fmt::Debug for Gazetteer {
@@ -322,7 +323,7 @@ impl Gazetteer {
             regions,
             places,
             patterns: Vec::new(),
-            index: HashMap::new(),
+            index: TableMap::default(),
         };
         gazetteer.build_patterns();
         Ok(gazetteer)
@@ -547,7 +548,7 @@ impl Gazetteer {
         }
         patterns.sort_by(|a, b| a.key().cmp(b.key()));
         patterns.dedup();
-        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut index: TableMap<String, Vec<usize>> = TableMap::default();
         for (id, pattern) in patterns.iter().enumerate() {
             let first = &pattern.words[0];
             let mut keys = vec![&first.stem, &first.norm];

@@ -40,6 +40,8 @@ use edusearch_russian::{
 };
 use thiserror::Error;
 
+use crate::table_hash::TableMap;
+
 /// Minimum number of letters before the `*` of a prefix, so that a rule cannot match half the
 /// language by accident.
 const MIN_PREFIX_CHARS: usize = 4;
@@ -230,11 +232,11 @@ struct RuleRef {
 #[derive(Debug, Clone, Default)]
 struct RuleIndex {
     /// Rules starting with [`Element::Stem`], by the stem.
-    by_stem: HashMap<String, Vec<RuleRef>>,
+    by_stem: TableMap<String, Vec<RuleRef>>,
     /// Rules starting with [`Element::Abbreviation`], by the word.
-    by_abbreviation: HashMap<String, Vec<RuleRef>>,
+    by_abbreviation: TableMap<String, Vec<RuleRef>>,
     /// Rules starting with [`Element::Prefix`], by the first [`MIN_PREFIX_CHARS`] letters.
-    by_prefix_start: HashMap<String, Vec<RuleRef>>,
+    by_prefix_start: TableMap<String, Vec<RuleRef>>,
 }
 
 impl RuleIndex {

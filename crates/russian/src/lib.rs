@@ -19,6 +19,7 @@ mod analyzer;
 mod derive;
 mod normalize;
 mod stopwords;
+mod tokenizer;
 
 pub use analyzer::{
     ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DERIVATION, MapTextFilter, RUSSIAN_STEM, YO_FOLD,
@@ -27,6 +28,9 @@ pub use analyzer::{
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
 pub use normalize::{
     StemCache, Word, WordForms, fold_yo, hyphen_compounds, is_uppercase, lowercase, normalize_word,
-    stem_word, stem_words, words,
+    normalize_word_into, stem_word, stem_words, words,
 };
 pub use stopwords::{STOP_WORDS, is_stop_word};
+pub use tokenizer::{
+    LowerFold, LowerFoldStream, LowerFoldTokenizer, WordTokenStream, WordTokenizer,
+};

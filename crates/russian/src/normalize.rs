@@ -1,5 +1,6 @@
 //! Word-level normalisation shared by the analyzer and by the rule-based extractors.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -25,19 +26,29 @@ pub fn fold_yo(text: &str) -> String {
 
 /// Lowercases a word and folds `ё` to `е`: the form every comparison in edusearch uses.
 pub fn normalize_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    normalize_word_into(word, &mut out);
+    out
+}
+
+/// Appends [`normalize_word`] of a word to `out` (no allocation when `out` has room).
+pub fn normalize_word_into(word: &str, out: &mut String) {
     // One pass for the letters of Russian and ASCII texts; any other character takes the
     // general Unicode path (which also knows context, such as the Greek final sigma).
-    let mut out = String::with_capacity(word.len());
+    let start = out.len();
     for ch in word.chars() {
         match ch {
             'A'..='Z' => out.push(ch.to_ascii_lowercase()),
             '\0'..='\x7f' | 'а'..='я' => out.push(ch),
             'Ё' | 'ё' => out.push('е'),
             'А'..='Я' => out.push(cyrillic_lowercase(ch)),
-            _ => return fold_yo(&word.to_lowercase()),
+            _ => {
+                out.truncate(start);
+                out.push_str(&fold_yo(&word.to_lowercase()));
+                return;
+            }
         }
     }
-    out
 }
 
 /// [`str::to_lowercase`], quicker on Russian text: the Russian alphabet, ASCII and common
@@ -75,7 +86,7 @@ pub fn is_uppercase(ch: char) -> bool {
 }
 
 /// `А..Я` to `а..я`: the basic Cyrillic capitals lie 0x20 below their small letters.
-fn cyrillic_lowercase(ch: char) -> char {
+pub(crate) fn cyrillic_lowercase(ch: char) -> char {
     debug_assert!(('А'..='Я').contains(&ch));
     char::from_u32(u32::from(ch) + 0x20).unwrap_or(ch)
 }
@@ -83,7 +94,7 @@ fn cyrillic_lowercase(ch: char) -> char {
 /// [`char::is_alphanumeric`], with the Russian alphabet and ASCII answered without the Unicode
 /// tables (the tokenizer asks this of every character).
 #[inline]
-fn is_word_char(ch: char) -> bool {
+pub(crate) fn is_word_char(ch: char) -> bool {
     if ch.is_ascii() {
         ch.is_ascii_alphanumeric()
     } else {
@@ -121,7 +132,7 @@ pub struct WordForms {
 /// ```
 #[derive(Debug, Default)]
 pub struct StemCache {
-    forms: HashMap<Box<str>, WordForms>,
+    forms: HashMap<Rc<str>, WordForms>,
 }
 
 impl StemCache {
@@ -130,17 +141,31 @@ impl StemCache {
         StemCache::default()
     }
 
+    /// An empty cache with room for `words` distinct words.
+    pub fn with_capacity(words: usize) -> StemCache {
+        StemCache {
+            forms: HashMap::with_capacity(words),
+        }
+    }
+
     /// The forms of a word as written: [`normalize_word`] and [`stem_word`] of it.
     pub fn forms(&mut self, word: &str) -> WordForms {
         if let Some(forms) = self.forms.get(word) {
             return forms.clone();
         }
-        let normalized = normalize_word(word);
-        let forms = WordForms {
-            stem: Rc::from(stemmer().stem(&normalized).as_ref()),
-            normalized: Rc::from(normalized),
+        let normalized: Rc<str> = Rc::from(normalize_word(word));
+        // A word already in normal form, a word the stemmer leaves whole: one string serves.
+        let stem = match stemmer().stem(&normalized) {
+            Cow::Borrowed(stem) if stem.len() == normalized.len() => Rc::clone(&normalized),
+            stem => Rc::from(stem.as_ref()),
         };
-        self.forms.insert(word.into(), forms.clone());
+        let key = if *normalized == *word {
+            Rc::clone(&normalized)
+        } else {
+            Rc::from(word)
+        };
+        let forms = WordForms { normalized, stem };
+        self.forms.insert(key, forms.clone());
         forms
     }
 }

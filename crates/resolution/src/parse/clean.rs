@@ -81,7 +81,12 @@ fn strip_cell_marks(line: &str) -> &str {
 /// Collapses runs of white space (tabs, no-break spaces) into single spaces and trims.
 pub(crate) fn collapse_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}') {
+    let is_space = |c: char| match c {
+        // Russian letters first: they make most of the text and need no Unicode table.
+        'А'..='я' | 'Ё' | 'ё' => false,
+        _ => c.is_whitespace() || c == '\u{200b}',
+    };
+    for word in text.split(is_space) {
         if word.is_empty() {
             continue;
         }

@@ -27,6 +27,17 @@ static DATE_AT: LazyLock<Regex> = LazyLock::new(|| {
 /// The matches of [`DATE_PATTERN`] in `text`, in order and without overlaps, each with the
 /// offset its positions are relative to: what `captures_iter` of the unanchored pattern gives.
 fn date_captures(text: &str) -> impl Iterator<Item = (usize, Captures<'_>)> {
+    captures_at_numbers(text, &DATE_AT)
+}
+
+/// The matches of a pattern that begins with `\b\d`, found by trying the pattern anchored
+/// (`anchored` is it with a leading `^`) only where a number starts: in order and without
+/// overlaps, each with the offset its positions are relative to — what `captures_iter` of the
+/// unanchored pattern gives, without running it over the whole text.
+pub(crate) fn captures_at_numbers<'t>(
+    text: &'t str,
+    anchored: &'static Regex,
+) -> impl Iterator<Item = (usize, Captures<'t>)> {
     let mut resume = 0;
     let mut previous = None;
     text.char_indices().filter_map(move |(offset, ch)| {
@@ -36,14 +47,14 @@ fn date_captures(text: &str) -> impl Iterator<Item = (usize, Captures<'_>)> {
         if offset < resume || !may_be_digit(ch) || before.is_some_and(is_regex_word_char) {
             return None;
         }
-        let captures = DATE_AT.captures(&text[offset..])?;
+        let captures = anchored.captures(&text[offset..])?;
         resume = offset + captures.get(0)?.end();
         Some((offset, captures))
     })
 }
 
-/// Whether a character may be a `\d` of the pattern (a decimal digit of any script).
-fn may_be_digit(ch: char) -> bool {
+/// Whether a character may be a `\d` of a pattern (a decimal digit of any script).
+pub(crate) fn may_be_digit(ch: char) -> bool {
     if ch.is_ascii() {
         ch.is_ascii_digit()
     } else {

@@ -73,7 +73,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
         .or_else(|| dates::first_year(&header_text));
 
     // Places and topics read the same words: each distinct word is stemmed once.
-    let stems = &mut StemCache::new();
+    // About one distinct word in 25 bytes of Russian text (two bytes a letter).
+    let stems = &mut StemCache::with_capacity((text.len() / 25).min(1 << 14));
     let location = Gazetteer::builtin().locate_with(&header_text, &body, stems);
     let participants = participants(&body);
 
@@ -137,11 +138,15 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
 /// A stable id from the normalised text: the same content from two sources gets the same id.
 fn content_id(lines: &[Line]) -> String {
     let mut hasher = Sha256::new();
+    // Each normalised word followed by a space, one line at a time.
+    let mut normalized = String::new();
     for line in lines {
+        normalized.clear();
         for word in edusearch_russian::words(&line.text) {
-            hasher.update(edusearch_russian::normalize_word(word.text).as_bytes());
-            hasher.update(b" ");
+            edusearch_russian::normalize_word_into(word.text, &mut normalized);
+            normalized.push(' ');
         }
+        hasher.update(normalized.as_bytes());
     }
     let digest = hasher.finalize();
     digest[..8]
@@ -172,20 +177,14 @@ fn join_paragraphs(lines: &[Line]) -> String {
 
 /// The number of participants, when a sentence about participation states it.
 fn participants(body: &str) -> Option<u32> {
-    static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)(?:более|свыше|около|порядка|больше|всего)?\s*\b(?P<count>\d{1,3}(?:[ \u{a0}]\d{3})*|\d+)\s+(?:человек|участник|педагог|работник|специалист|представител|руководител|делегат|слушател)",
-        )
-        .expect("participants pattern is valid")
-    });
     body.split(['.', '\n'])
-        // The count is a `\d` (a subset of `is_numeric`): sentences without one skip the pattern.
+        // The count is a `\d`: sentences without a digit skip the pattern.
         .filter(|sentence| {
-            sentence.contains(char::is_numeric)
+            sentence.contains(dates::may_be_digit)
                 && edusearch_russian::lowercase(sentence).contains("участ")
         })
         .find_map(|sentence| {
-            let captures = COUNT.captures(sentence)?;
+            let (_, captures) = dates::captures_at_numbers(sentence, &COUNT_AT).next()?;
             captures["count"]
                 .chars()
                 .filter(char::is_ascii_digit)
@@ -194,6 +193,19 @@ fn participants(body: &str) -> Option<u32> {
                 .ok()
         })
 }
+
+/// A count of people («более 250 работников»). A leading qualifier («более», «свыше») with
+/// white space may stand before the number; it changes nothing in what is captured.
+const COUNT_PATTERN: &str = r"(?:более|свыше|около|порядка|больше|всего)?\s*\b(?P<count>\d{1,3}(?:[ \u{a0}]\d{3})*|\d+)\s+(?:человек|участник|педагог|работник|специалист|представител|руководител|делегат|слушател)";
+
+/// [`COUNT_PATTERN`] from its number on, anchored: tried only where a number starts, since its
+/// Unicode `\b` keeps the regex engine slow over whole sentences. The first number where it
+/// matches is the count of the first match of the whole pattern (the qualifier before it is
+/// letters and white space, so it cannot reach back over an earlier number).
+static COUNT_AT: LazyLock<Regex> = LazyLock::new(|| {
+    let from_number = &COUNT_PATTERN[COUNT_PATTERN.find("(?P<count>").unwrap_or(0)..];
+    Regex::new(&format!("(?i)^(?:{from_number})")).expect("participants pattern is valid")
+});
 
 #[cfg(test)]
 mod tests;

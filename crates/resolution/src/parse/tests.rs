@@ -253,6 +253,24 @@ mod properties {
 
     use super::*;
 
+    /// The whole count pattern over each sentence, as `participants` did before it tried the
+    /// pattern only at numbers.
+    fn reference_participants(body: &str) -> Option<u32> {
+        static COUNT: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(&format!("(?i){COUNT_PATTERN}")).unwrap());
+        body.split(['.', '\n'])
+            .filter(|sentence| sentence.to_lowercase().contains("участ"))
+            .find_map(|sentence| {
+                let captures = COUNT.captures(sentence)?;
+                captures["count"]
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse()
+                    .ok()
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -271,6 +289,13 @@ mod properties {
                     prop_assert!(!item.text.trim().is_empty());
                 }
             }
+        }
+
+        #[test]
+        fn participants_as_the_whole_pattern_finds_them(
+            text in "(более|Более|свыше|около|всего|участники|Участие|приняли участие|[0-9]{1,4}|[0-9]{1,3} [0-9]{3}|человек|педагогов|работников|слушатели|в|и|г|_|٣|[ .\n,№-]){0,30}"
+        ) {
+            prop_assert_eq!(participants(&text), reference_participants(&text));
         }
 
         #[test]
