@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Captures, Regex};
 
 use super::clean::{LIST_MARK, Line};
 use super::dates::is_date_line;
@@ -40,32 +40,22 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("trigger pattern is valid")
 });
 
-/// Stems one of which every [`TRIGGER`] match contains, in some letter case.
-const TRIGGER_STEMS: [&str; 8] = [
-    "рекоменд",
-    "предлага",
-    "предложени",
-    "решени",
-    "решили",
-    "постанов",
-    "счита",
-    "резолюци",
-];
-
-/// Characters outside the Russian alphabet that case-insensitive matching takes for Russian
-/// letters (old-style «ᲂ» for «о»): a text with one of them goes to the pattern unchecked.
-const CYRILLIC_FOLDING_EXTRAS: std::ops::RangeInclusive<char> = '\u{1c80}'..='\u{1c88}';
+/// Stems one of which every [`TRIGGER`] match contains, in any letter case.
+static TRIGGER_STEMS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)рекоменд|предлага|предложени|решени|решили|постанов|счита|резолюци")
+        .expect("trigger stems pattern is valid")
+});
 
 /// The first [`TRIGGER`] match in a line.
 ///
-/// The pattern (Unicode `\b` on Cyrillic text) runs on the slow engines of the regex crate;
-/// a line that holds none of [`TRIGGER_STEMS`] cannot match, so most lines skip it.
+/// The trigger pattern (Unicode `\b` on Cyrillic text) runs on the slow engines of the regex
+/// crate; a line without one of [`TRIGGER_STEMS`] (a quick search) cannot match it.
 fn find_trigger(text: &str) -> Option<regex::Match<'_>> {
-    let may_match = text.contains(|c: char| CYRILLIC_FOLDING_EXTRAS.contains(&c)) || {
-        let lowered = edusearch_russian::lowercase(text);
-        TRIGGER_STEMS.iter().any(|stem| lowered.contains(stem))
-    };
-    if may_match { TRIGGER.find(text) } else { None }
+    if TRIGGER_STEMS.is_match(text) {
+        TRIGGER.find(text)
+    } else {
+        None
+    }
 }
 
 /// The end of the list: a signature, an approval mark, a date line.
@@ -76,17 +66,26 @@ static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("closing pattern is valid")
 });
 
-/// A numbered item at the start of a line: «18.», «3)», «19.Назначить».
+/// A numbered item at the start of a line: «18.», «3)», «19.Назначить»; the item text follows.
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<number>\d{1,3})\s*[.)]\s*(?P<rest>.*)$").expect("numbered pattern is valid")
+    Regex::new(r"^(?P<number>\d{1,3})\s*[.)]\s*").expect("numbered pattern is valid")
 });
 
 /// The characters that mark a bulleted item.
 const BULLETS: [char; 8] = ['-', '–', '—', '•', '·', '*', '▪', '►'];
 
-/// A bulleted item at the start of a line.
+/// A bulleted item at the start of a line; the item text follows.
 static BULLET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[-–—•·*▪►]\s*(?P<rest>.*)$").expect("bullet pattern is valid"));
+    LazyLock::new(|| Regex::new(r"^[-–—•·*▪►]\s*").expect("bullet pattern is valid"));
+
+/// A list mark (`mark`, anchored) at the start of a line, and the item text after it: the rest
+/// of the line. (Matching the rest in the pattern, `(?P<rest>.*)$`, cost a backtracking search
+/// over every item; the rest must hold no line break, as `.` would not match one.)
+fn after_mark<'t>(mark: &Regex, text: &'t str) -> Option<(Captures<'t>, &'t str)> {
+    let captures = mark.captures(text)?;
+    let rest = &text[captures.get(0)?.end()..];
+    (!rest.contains('\n')).then_some((captures, rest))
+}
 
 /// A number inside running text that may start the next item: «… году. 2.Реализовать».
 static INLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -215,10 +214,9 @@ fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
         // The patterns start with a digit or a bullet: most lines are told apart by that.
         let first = text.chars().next();
         if first.is_some_and(char::is_numeric)
-            && let Some(captures) = NUMBERED.captures(text)
+            && let Some((captures, rest)) = after_mark(&NUMBERED, text)
         {
             let number = captures["number"].to_string();
-            let rest = captures["rest"].to_string();
             let next = number.parse::<u32>().ok().map(|n| n + 1);
             for (number, text) in split_inline(&rest, next).into_iter().enumerate().map(
                 |(offset, (inline_number, text))| {
@@ -239,13 +237,13 @@ fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
             continue;
         }
         if first.is_some_and(|c| BULLETS.contains(&c))
-            && let Some(captures) = BULLET.captures(text)
+            && let Some((_, rest)) = after_mark(&BULLET, text)
         {
             let position = items.len() + 1;
             items.push(RawItem {
                 number: position.to_string(),
                 addressee: addressee.clone(),
-                text: captures["rest"].to_string(),
+                text: rest.to_string(),
             });
             style = Some(Style::Bulleted);
             continue;
@@ -346,26 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn the_trigger_check_sees_every_letter_case() {
-        // Every character that the case-insensitive pattern takes for a letter of the stems
-        // lowercases to that letter, or is one of the extras that skip the check.
-        let letters: String = TRIGGER_STEMS.concat();
-        let any_letter = Regex::new(&format!("(?i)^[{letters}]$")).unwrap();
-        let candidates: Vec<char> = (0..=u32::from(char::MAX))
-            .filter_map(char::from_u32)
-            .filter(|ch| any_letter.is_match(ch.encode_utf8(&mut [0; 4])))
-            .collect();
-        for letter in letters.chars() {
-            let same = Regex::new(&format!("(?i)^{letter}$")).unwrap();
-            for &ch in &candidates {
-                if same.is_match(ch.encode_utf8(&mut [0; 4])) {
-                    assert!(
-                        ch.to_lowercase().eq([letter]) || CYRILLIC_FOLDING_EXTRAS.contains(&ch),
-                        "{ch:?} for {letter:?}"
-                    );
-                }
-            }
-        }
+    fn the_trigger_check_finds_what_the_trigger_finds() {
         for text in [
             "Участники конференции РЕКОМЕНДУЮТ:",
             "Приняли Решение:",
@@ -383,6 +362,36 @@ mod tests {
                 TRIGGER.find(text).map(|m| m.range()),
                 "{text:?}"
             );
+        }
+    }
+
+    /// The list marks as whole-line patterns, as they were before [`after_mark`].
+    fn reference_mark(pattern: &str, text: &str) -> Option<(Option<String>, String)> {
+        let whole = Regex::new(&format!("{pattern}(?P<rest>.*)$")).unwrap();
+        let captures = whole.captures(text)?;
+        Some((
+            captures.name("number").map(|m| m.as_str().to_string()),
+            captures["rest"].to_string(),
+        ))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn list_marks_split_as_whole_line_patterns(
+            text in r"([0-9]{1,4}|[.)]|[-–—•]|\s|\n| |[а-яА-Я]{1,5}|٣){0,12}"
+        ) {
+            for (mark, pattern) in [
+                (&*NUMBERED, r"^(?P<number>\d{1,3})\s*[.)]\s*"),
+                (&*BULLET, r"^[-–—•·*▪►]\s*"),
+            ] {
+                let quick = after_mark(mark, &text).map(|(captures, rest)| {
+                    (
+                        captures.name("number").map(|m| m.as_str().to_string()),
+                        rest.to_string(),
+                    )
+                });
+                proptest::prop_assert_eq!(quick, reference_mark(pattern, &text));
+            }
         }
     }
 
