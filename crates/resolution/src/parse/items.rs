@@ -218,7 +218,7 @@ fn parse_list(lines: &[Line], mut items: Vec<RawItem>) -> Vec<RawItem> {
         {
             let number = captures["number"].to_string();
             let next = number.parse::<u32>().ok().map(|n| n + 1);
-            for (number, text) in split_inline(&rest, next).into_iter().enumerate().map(
+            for (number, text) in split_inline(rest, next).into_iter().enumerate().map(
                 |(offset, (inline_number, text))| {
                     if offset == 0 {
                         (number.clone(), text)
