@@ -155,18 +155,21 @@ pub(crate) fn join_broken_lines(lines: Vec<Line>) -> Vec<Line> {
     let mut joined: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
         let continues = joined.last().is_some_and(|previous: &Line| {
-            let lowercase_next = line.text.chars().next().is_some_and(char::is_lowercase);
+            let lowercase_next = || line.text.chars().next().is_some_and(char::is_lowercase);
             // A quotation left open runs on into the next line, whatever its first letter
             // («… в Центрах / «Точка роста»» wrapped by a PDF).
             let open_quote =
-                previous.text.matches('«').count() > previous.text.matches('»').count();
+                || previous.text.matches('«').count() > previous.text.matches('»').count();
             // A venue or date line of its own («г. Краснодар», «18 августа 2022 г.») stays one.
-            let standalone = super::header::PLACE_LINE.is_match(&line.text)
-                || super::dates::is_date_line(&line.text);
+            let standalone = || {
+                super::header::PLACE_LINE.is_match(&line.text)
+                    || super::dates::is_date_line(&line.text)
+            };
+            // Cheapest tests first: most lines end a clause.
             !ends_clause(&previous.text)
-                && (lowercase_next || open_quote)
+                && (lowercase_next() || open_quote())
                 && !starts_list_item(&line.text)
-                && !standalone
+                && !standalone()
         });
         match joined.last_mut() {
             Some(previous) if continues => {

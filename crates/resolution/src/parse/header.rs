@@ -37,7 +37,7 @@ pub(crate) fn title_block(lines: &[Line]) -> TitleBlock {
     let heading = lines
         .iter()
         .take(TITLE_SEARCH_LINES)
-        .position(|line| line.text.to_lowercase().starts_with("резолюци"));
+        .position(|line| starts_with_heading_word(&line.text));
     let Some(first) = heading else {
         let title = lines
             .first()
@@ -73,6 +73,18 @@ pub(crate) fn title_block(lines: &[Line]) -> TitleBlock {
         title: tame_caps(&title),
         body_start,
     }
+}
+
+/// Whether a line starts with «резолюци» in any letter case.
+fn starts_with_heading_word(line: &str) -> bool {
+    const HEADING: &str = "резолюци";
+    // Lowercasing goes character by character (each gives one or more), so as many characters
+    // as the word has decide; only a Greek Σ looks further, and it is no Russian letter anyway.
+    let start = line
+        .char_indices()
+        .nth(HEADING.chars().count())
+        .map_or(line, |(end, _)| &line[..end]);
+    edusearch_russian::lowercase(start).starts_with(HEADING)
 }
 
 fn continues_title(line: &str) -> bool {
@@ -245,6 +257,27 @@ mod tests {
             event_kind("Итоги", "Прошёл круглый стол"),
             Some(EventKind::RoundTable)
         );
+    }
+
+    #[test]
+    fn heading_word_in_any_case() {
+        for line in [
+            "Резолюция",
+            "РЕЗОЛЮЦИЯ августовского совещания",
+            "резолюции конференции",
+            "Резолюци",
+            "Резолюц",
+            "О резолюции",
+            "",
+            "İРезолюция",
+            "ΣРЕЗОЛЮЦИЯ",
+        ] {
+            assert_eq!(
+                starts_with_heading_word(line),
+                line.to_lowercase().starts_with("резолюци"),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]
