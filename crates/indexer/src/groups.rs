@@ -32,9 +32,8 @@ const BANDS: usize = SIGNATURE_LEN / ROWS_PER_BAND;
 /// Estimated shingle similarity from which two items count as the same recommendation. Tuned
 /// on the labelled pairs in `tests/grouping/pairs.toml` (see the test in this module).
 pub const SAME_WORDING: f64 = 0.55;
-/// Runs of equal band keys up to this size are compared pair by pair; longer runs (a wording
-/// repeated thousands of times) are compared with their first member and their neighbour.
-const ALL_PAIRS_UP_TO: usize = 48;
+/// Leaders compared per LSH bucket (the first, most frequent ones) when placing a wording.
+const LEADERS_PER_BUCKET: usize = 64;
 /// Group index of a document that is in no group.
 pub const NO_GROUP: u32 = u32::MAX;
 /// File of the groups, in each generation folder.
@@ -368,7 +367,11 @@ pub fn write_groups(index: &Index, generation: &Path) -> Result<GroupingReport, 
         let docs = read_segment(segment, &mut wordings, &mut wording_ids, &mut records)?;
         segment_docs.push((segment.segment_id().uuid_string(), docs, segment.max_doc()));
     }
-    let roots = join_similar(&wordings);
+    let mut frequency = vec![0u32; wordings.len()];
+    for record in &records {
+        frequency[record.wording as usize] += 1;
+    }
+    let roots = join_similar(&wordings, &frequency);
 
     // Group every record by the root of its wording, keeping groups across resolutions.
     let mut order: Vec<u32> = (0..records.len() as u32).collect();
@@ -476,45 +479,60 @@ fn read_segment(
     Ok(docs)
 }
 
-/// Joins wordings whose signatures are similar enough; returns the root of each wording.
-fn join_similar(wordings: &[Signature]) -> Vec<u32> {
-    let mut sets = DisjointSets::new(wordings.len());
-    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(wordings.len());
-    for band in 0..BANDS {
-        keys.clear();
-        for (index, signature) in wordings.iter().enumerate() {
-            let rows = &signature.minhash[band * ROWS_PER_BAND..(band + 1) * ROWS_PER_BAND];
-            let key = rows
-                .iter()
-                .fold(band as u64, |key, row| (key << 16) ^ u64::from(*row));
-            keys.push((key, index as u32));
-        }
-        keys.sort_unstable();
-        for run in keys.chunk_by(|left, right| left.0 == right.0) {
-            if run.len() <= ALL_PAIRS_UP_TO {
-                for (position, &(_, first)) in run.iter().enumerate() {
-                    for &(_, second) in &run[position + 1..] {
-                        join_if_similar(&mut sets, wordings, first, second);
-                    }
+/// Groups wordings around leaders; returns the leader of each wording.
+///
+/// Wordings are taken most frequent first; each joins the most similar leader among those it
+/// shares an LSH band with, when that leader is similar enough, and otherwise leads a group of
+/// its own. Every member is thus close to its leader: groups do not grow by chains of near
+/// pairs (A like B like C … like Z), which in a corpus of recombined fragments would join
+/// nearly everything.
+fn join_similar(wordings: &[Signature], frequency: &[u32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..wordings.len() as u32).collect();
+    order.sort_unstable_by_key(|&index| {
+        (
+            std::cmp::Reverse(frequency[index as usize]),
+            wordings[index as usize].minhash,
+        )
+    });
+    let band_key = |signature: &Signature, band: usize| {
+        signature.minhash[band * ROWS_PER_BAND..(band + 1) * ROWS_PER_BAND]
+            .iter()
+            .fold(band as u64, |key, row| (key << 16) ^ u64::from(*row))
+    };
+    let mut leaders_by_band: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut leader_of = vec![NO_GROUP; wordings.len()];
+    for index in order {
+        let signature = &wordings[index as usize];
+        let mut best: Option<(f64, u32)> = None;
+        for band in 0..BANDS {
+            let Some(leaders) = leaders_by_band.get(&band_key(signature, band)) else {
+                continue;
+            };
+            for &leader in leaders.iter().take(LEADERS_PER_BUCKET) {
+                let other = &wordings[leader as usize];
+                if !same_signature(signature, other) {
+                    continue;
                 }
-            } else {
-                let leader = run[0].1;
-                for pair in run.windows(2) {
-                    join_if_similar(&mut sets, wordings, leader, pair[1].1);
-                    join_if_similar(&mut sets, wordings, pair[0].1, pair[1].1);
+                let score = similarity(signature, other);
+                if best.is_none_or(|(best_score, _)| score > best_score) {
+                    best = Some((score, leader));
+                }
+            }
+        }
+        match best {
+            Some((_, leader)) => leader_of[index as usize] = leader,
+            None => {
+                leader_of[index as usize] = index;
+                for band in 0..BANDS {
+                    leaders_by_band
+                        .entry(band_key(signature, band))
+                        .or_default()
+                        .push(index);
                 }
             }
         }
     }
-    (0..wordings.len() as u32)
-        .map(|index| sets.root(index))
-        .collect()
-}
-
-fn join_if_similar(sets: &mut DisjointSets, wordings: &[Signature], first: u32, second: u32) {
-    if same_signature(&wordings[first as usize], &wordings[second as usize]) {
-        sets.join(first, second);
-    }
+    leader_of
 }
 
 /// The statistics of a set of similar items; `None` unless they span two resolutions.
@@ -542,42 +560,6 @@ fn group_info(members: &[u32], records: &[ItemRecord]) -> Option<GroupInfo> {
         year_from: years.clone().min().unwrap_or(0),
         year_to: years.max().unwrap_or(0),
     })
-}
-
-/// Union–find with path halving and union by size.
-struct DisjointSets {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl DisjointSets {
-    fn new(len: usize) -> Self {
-        Self {
-            parent: (0..len as u32).collect(),
-            size: vec![1; len],
-        }
-    }
-
-    fn root(&mut self, mut node: u32) -> u32 {
-        while self.parent[node as usize] != node {
-            let grandparent = self.parent[self.parent[node as usize] as usize];
-            self.parent[node as usize] = grandparent;
-            node = grandparent;
-        }
-        node
-    }
-
-    fn join(&mut self, first: u32, second: u32) {
-        let (mut first, mut second) = (self.root(first), self.root(second));
-        if first == second {
-            return;
-        }
-        if self.size[first as usize] < self.size[second as usize] {
-            std::mem::swap(&mut first, &mut second);
-        }
-        self.parent[second as usize] = first;
-        self.size[first as usize] += self.size[second as usize];
-    }
 }
 
 fn encode(groups: &Groups) -> Vec<u8> {
@@ -812,15 +794,6 @@ mod tests {
         assert!(groups.groups.iter().all(|info| info.resolutions <= 3));
         let grouped: usize = groups.groups.iter().map(|info| info.items as usize).sum();
         assert_eq!(grouped, report.grouping.grouped_items);
-    }
-
-    #[test]
-    fn disjoint_sets_join_transitively() {
-        let mut sets = DisjointSets::new(4);
-        sets.join(0, 1);
-        sets.join(2, 1);
-        assert_eq!(sets.root(0), sets.root(2));
-        assert_ne!(sets.root(0), sets.root(3));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use corpus::{ADDED_FOLDER, REMOVED_FOLDER, add_to_corpus, remove_from_corpus
 pub use error::IndexError;
 pub use groups::{
     GROUPS_FILE, GroupInfo, GroupingReport, Groups, NO_GROUP, SAME_WORDING, SIGNATURE_LEN,
-    Signature, key_of, same_signature, same_wording, signature, similarity,
+    Signature, key_of, same_signature, same_wording, signature, similarity, write_groups,
 };
 pub use layout::{IndexRoot, open_index};
 pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
