@@ -489,9 +489,12 @@ fn read_segment(
 fn join_similar(wordings: &[Signature], frequency: &[u32]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..wordings.len() as u32).collect();
     order.sort_unstable_by_key(|&index| {
+        // Signature order breaks ties, so the grouping does not depend on how documents
+        // happened to fall into segments.
         (
             std::cmp::Reverse(frequency[index as usize]),
             wordings[index as usize].minhash,
+            wordings[index as usize].names,
         )
     });
     let band_key = |signature: &Signature, band: usize| {
