@@ -1,9 +1,10 @@
 //! Recurring recommendations: items with near-identical wording grouped across resolutions.
 //!
 //! Each item gets a MinHash signature of its wording at indexing time (stored as a fast field).
-//! After a build commits, one pass reads every signature, finds candidate pairs by locality
-//! sensitive hashing (bands of the signature), keeps the pairs whose estimated similarity
-//! reaches [`SAME_WORDING`], and joins them into groups. The groups are written beside the
+//! After a build commits, one pass reads every distinct signature and places it, most frequent
+//! first, in the group of the most similar leader it shares a locality-sensitive-hashing band
+//! with, when the estimated similarity reaches [`SAME_WORDING`] (otherwise it leads a group of
+//! its own). The groups are written beside the
 //! index (`groups.bin`) with, for every document, the group it belongs to, so the searcher
 //! reads a hit's group in constant time and can collapse a group into one hit.
 //!
@@ -16,6 +17,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tantivy::{DocId, Index, Searcher, SegmentReader};
@@ -229,7 +231,7 @@ pub struct Groups {
     member_starts: Vec<u32>,
     members: Vec<u64>,
     /// Per segment (by uuid): the group index of each document, or [`NO_GROUP`].
-    segments: HashMap<String, Vec<u32>>,
+    segments: HashMap<String, Arc<[u32]>>,
 }
 
 impl Groups {
@@ -270,15 +272,21 @@ impl Groups {
 
     /// Group of every document of a segment (empty when the segment is unknown).
     pub fn segment(&self, segment_uuid: &str) -> &[u32] {
-        self.segments.get(segment_uuid).map_or(&[], Vec::as_slice)
+        self.segments.get(segment_uuid).map_or(&[], |groups| groups)
     }
 
-    /// Per segment of a searcher, in its order: the group of every document.
-    pub fn for_searcher(&self, searcher: &Searcher) -> Vec<Vec<u32>> {
+    /// Per segment of a searcher, in its order: the group of every document (shared, not
+    /// copied).
+    pub fn for_searcher(&self, searcher: &Searcher) -> Vec<Arc<[u32]>> {
         searcher
             .segment_readers()
             .iter()
-            .map(|segment| self.segment(&segment.segment_id().uuid_string()).to_vec())
+            .map(|segment| {
+                self.segments
+                    .get(&segment.segment_id().uuid_string())
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(Vec::new()))
+            })
             .collect()
     }
 
@@ -406,7 +414,7 @@ pub fn write_groups(index: &Index, generation: &Path) -> Result<GroupingReport, 
         for (doc, record) in docs {
             of_doc[doc as usize] = group_of_record[record as usize];
         }
-        groups.segments.insert(uuid, of_doc);
+        groups.segments.insert(uuid, Arc::from(of_doc));
     }
     groups.save(generation)?;
     Ok(GroupingReport {
@@ -584,14 +592,14 @@ fn encode(groups: &Groups) -> Vec<u8> {
     for member in &groups.members {
         out.extend_from_slice(&member.to_le_bytes());
     }
-    let mut segments: Vec<(&String, &Vec<u32>)> = groups.segments.iter().collect();
+    let mut segments: Vec<(&String, &Arc<[u32]>)> = groups.segments.iter().collect();
     segments.sort();
     put_u32(&mut out, segments.len() as u32);
     for (uuid, of_doc) in segments {
         put_u32(&mut out, uuid.len() as u32);
         out.extend_from_slice(uuid.as_bytes());
         put_u32(&mut out, of_doc.len() as u32);
-        for group in of_doc {
+        for group in of_doc.iter() {
             put_u32(&mut out, *group);
         }
     }
@@ -658,7 +666,7 @@ fn decode(bytes: &[u8]) -> Option<Groups> {
             }
             of_doc.push(group);
         }
-        groups.segments.insert(uuid, of_doc);
+        groups.segments.insert(uuid, Arc::from(of_doc));
     }
     cursor.0.is_empty().then_some(groups)
 }
@@ -816,7 +824,7 @@ mod tests {
         };
         groups
             .segments
-            .insert("abc".to_string(), vec![0, NO_GROUP, 0]);
+            .insert("abc".to_string(), Arc::from(vec![0, NO_GROUP, 0]));
         let bytes = encode(&groups);
         let decoded = decode(&bytes).expect("decodes");
         assert_eq!(decoded.info(0), groups.info(0));

@@ -240,21 +240,6 @@ mod tests {
         [stems().build(), stems().filter(DERIVATION).build(), exact]
     }
 
-    fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            out.push((
-                token.text.clone(),
-                token.offset_from,
-                token.offset_to,
-                token.position,
-            ));
-        }
-        out
-    }
-
     #[test]
     fn analyzers_give_the_tokens_of_the_tantivy_steps() {
         let dir =
@@ -269,7 +254,10 @@ mod tests {
         let mut reference = reference_analyzers();
         for text in &texts {
             for (quick, reference) in quick.iter_mut().zip(reference.iter_mut()) {
-                assert_eq!(positioned(quick, text), positioned(reference, text));
+                assert_eq!(
+                    crate::tokenizer::tests::positioned(quick, text),
+                    crate::tokenizer::tests::positioned(reference, text)
+                );
             }
         }
     }

@@ -152,13 +152,17 @@ fn fold_yo_char(ch: char) -> char {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 
     use super::*;
     use crate::YO_FOLD;
 
-    fn stream(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+    /// Each token of a text with its offsets and position.
+    pub(crate) fn positioned(
+        analyzer: &mut TextAnalyzer,
+        text: &str,
+    ) -> Vec<(String, usize, usize, usize)> {
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
@@ -183,14 +187,14 @@ mod tests {
             .filter(LowerFold)
             .build();
         assert_eq!(
-            stream(&mut quick, text),
-            stream(&mut reference, text),
+            positioned(&mut quick, text),
+            positioned(&mut reference, text),
             "{text:?}"
         );
         // The same analyzer again: the token is reset between texts.
         assert_eq!(
-            stream(&mut quick, text),
-            stream(&mut reference, text),
+            positioned(&mut quick, text),
+            positioned(&mut reference, text),
             "{text:?}"
         );
     }

@@ -83,12 +83,7 @@ impl Engine {
         engine.manifest = generation.as_deref().and_then(Manifest::load);
         if let Some(folder) = generation.as_deref() {
             engine.groups = Groups::load(folder)?;
-            engine.doc_groups = engine
-                .groups
-                .for_searcher(&engine.reader.searcher())
-                .into_iter()
-                .map(Arc::from)
-                .collect();
+            engine.doc_groups = engine.groups.for_searcher(&engine.reader.searcher());
         }
         engine.generation = generation;
         Ok(engine)
