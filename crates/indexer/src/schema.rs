@@ -213,16 +213,16 @@ impl IndexSchema {
         }
     }
 
-    /// Handles for the schema of an existing index; `None` if a field is missing.
+    /// Handles for the schema of an existing index; `None` if it differs from ours in any
+    /// field (name, type, options or analyzer, whose name carries its version).
     pub fn from_schema(schema: &Schema) -> Option<Self> {
         let expected = Self::new();
-        // Same names and types as ours, or the index was written by another version.
         if expected.schema.fields().count() != schema.fields().count() {
             return None;
         }
         for (field, entry) in expected.schema.fields() {
             let theirs = schema.get_field_entry(schema.get_field(entry.name()).ok()?);
-            if theirs.field_type().value_type() != entry.field_type().value_type() {
+            if theirs != entry {
                 return None;
             }
             debug_assert_eq!(schema.get_field(entry.name()).ok(), Some(field));
@@ -410,5 +410,13 @@ mod tests {
         assert!(IndexSchema::from_schema(&schema.schema).is_some());
         let other = Schema::builder().build();
         assert!(IndexSchema::from_schema(&other).is_none());
+    }
+
+    #[test]
+    fn an_index_analysed_by_an_older_analyzer_is_not_ours() {
+        let json = serde_json::to_string(&IndexSchema::new().schema).unwrap();
+        assert!(json.contains(ANALYZER_STEM));
+        let older: Schema = serde_json::from_str(&json.replace(ANALYZER_STEM, "ru_stem")).unwrap();
+        assert!(IndexSchema::from_schema(&older).is_none());
     }
 }

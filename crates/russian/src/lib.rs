@@ -19,11 +19,12 @@ mod analyzer;
 mod derive;
 mod normalize;
 mod stopwords;
+mod synonyms;
 mod tokenizer;
 
 pub use analyzer::{
     ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DERIVATION, MapTextFilter, RUSSIAN_STEM, YO_FOLD,
-    analyzer_exact, analyzer_root, analyzer_stem, register_analyzers,
+    analyzer_exact, analyzer_root, analyzer_stem, query_analyzers, register_analyzers,
 };
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
 pub use normalize::{
@@ -31,6 +32,9 @@ pub use normalize::{
     normalize_word_into, stem_word, stem_words, words,
 };
 pub use stopwords::{STOP_WORDS, is_stop_word};
+pub use synonyms::{
+    Expansion, SynonymKeys, SynonymKeysStream, SynonymKeysTokenizer, Synonyms, SynonymsError,
+};
 pub use tokenizer::{
     LowerFold, LowerFoldStream, LowerFoldTokenizer, WordTokenStream, WordTokenizer,
 };

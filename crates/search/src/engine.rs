@@ -1,7 +1,7 @@
 //! The search engine over an opened index.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use edusearch_indexer::{
@@ -14,16 +14,18 @@ use tantivy::collector::{
     Collector, Count, FacetCollector, FacetCounts as TantivyFacetCounts, MultiCollector, TopDocs,
 };
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, QueryParser,
+    RangeQuery, TermQuery, TermSetQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, FieldType, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use tantivy::{
     DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
 };
 
 use crate::SearchError;
+use std::collections::HashMap;
 use std::ops::Bound;
 
 use crate::api::{
@@ -32,9 +34,9 @@ use crate::api::{
 };
 use crate::correct;
 use crate::html::escape_html;
-use crate::synonyms::Synonyms;
 use crate::understand::Understood;
 use crate::understand::understand;
+use edusearch_russian::Synonyms;
 
 /// Field weights of the text query: the item text counts most, then who it is addressed to,
 /// its topics, and the resolution's event and title (shared by all items of a resolution).
@@ -72,7 +74,15 @@ pub struct Engine {
     groups: Groups,
     /// Per segment of the searcher (in its order), the group of every document.
     doc_groups: Vec<Arc<[u32]>>,
+    /// The analyzers queries are read with ([`edusearch_russian::query_analyzers`]).
+    query_tokenizers: TokenizerManager,
+    /// Facet counts of searches without text («Красноярский край» alone, a year chip): they
+    /// count over whole slices of the index and repeat, so they are kept for this generation.
+    browse_facets: Mutex<HashMap<String, Vec<FacetValue>>>,
 }
+
+/// Facet counts kept in [`Engine::browse_facets`] before it starts again.
+const BROWSE_FACETS_KEPT: usize = 4096;
 
 impl Engine {
     /// Opens the live index of an index root.
@@ -90,7 +100,13 @@ impl Engine {
     }
 
     /// Wraps an already opened index.
-    pub fn from_index(index: Index, schema: IndexSchema) -> Result<Self, SearchError> {
+    pub fn from_index(mut index: Index, schema: IndexSchema) -> Result<Self, SearchError> {
+        // Segments are searched in parallel: a single query's latency falls with the cores;
+        // under load the pool is shared, so throughput stays what the cores give.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -103,6 +119,8 @@ impl Engine {
             manifest: None,
             groups: Groups::default(),
             doc_groups: Vec::new(),
+            query_tokenizers: edusearch_russian::query_analyzers(),
+            browse_facets: Mutex::default(),
         })
     }
 
@@ -342,9 +360,19 @@ impl Engine {
             .any(|term| searcher.doc_freq(&term).is_ok_and(|count| count > 0))
     }
 
+    /// The analyzer a query's text for `field` is read with.
+    pub(crate) fn query_analyzer(&self, field: Field) -> Option<TextAnalyzer> {
+        let entry = self.index.schema().get_field_entry(field).clone();
+        let FieldType::Str(options) = entry.field_type() else {
+            return None;
+        };
+        self.query_tokenizers
+            .get(options.get_indexing_options()?.tokenizer())
+    }
+
     /// A word as the index's analyzer of `field` writes it (its stem, for the text field).
     fn analyze(&self, field: Field, word: &str) -> Option<String> {
-        let mut analyzer = self.index.tokenizer_for_field(field).ok()?;
+        let mut analyzer = self.query_analyzer(field)?;
         let mut stream = analyzer.token_stream(word);
         stream.advance().then(|| stream.token().text.clone())
     }
@@ -392,36 +420,54 @@ impl Engine {
         if unknown.is_empty() {
             return Ok(Vec::new());
         }
+        // Only the terms within the edit distance are visited: a Levenshtein automaton walks
+        // each segment's term dictionary (an FST) instead of comparing with every term.
         let mut best: Vec<Option<(usize, u32, String)>> = vec![None; unknown.len()];
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.schema.text)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                let doc_freq = stream.value().doc_freq;
-                for (index, word) in unknown.iter().enumerate() {
-                    let Some(distance) =
-                        correct::distance_within(&word.stem, candidate, word.limit)
-                    else {
+        for (index, word) in unknown.iter().enumerate() {
+            let Ok(limit) = u8::try_from(word.limit) else {
+                continue;
+            };
+            let automaton = FuzzyTermQuery::new(
+                Term::from_field_text(self.schema.text, &word.stem),
+                limit,
+                true,
+            )
+            .automaton()?;
+            // Candidate stem → (distance, documents over all segments).
+            let mut candidates: HashMap<String, (usize, u32)> = HashMap::new();
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(self.schema.text)?;
+                let mut stream = inverted
+                    .terms()
+                    .search(&automaton)
+                    .into_stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while stream.advance() {
+                    let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                         continue;
                     };
-                    let better =
-                        best[index]
-                            .as_ref()
-                            .is_none_or(|(best_distance, best_freq, _)| {
-                                distance < *best_distance
-                                    || (distance == *best_distance && doc_freq > *best_freq)
-                            });
-                    if better {
-                        best[index] = Some((distance, doc_freq, candidate.to_string()));
+                    let doc_freq = stream.value().doc_freq;
+                    if let Some(found) = candidates.get_mut(candidate) {
+                        found.1 += doc_freq;
+                    } else if let Some(distance) =
+                        correct::distance_within(&word.stem, candidate, word.limit)
+                    {
+                        candidates.insert(candidate.to_string(), (distance, doc_freq));
                     }
                 }
             }
+            // The closest wins; among the closest the most frequent, then the first in order.
+            best[index] = candidates
+                .into_iter()
+                .min_by(
+                    |(left, (left_distance, left_freq)), (right, (right_distance, right_freq))| {
+                        left_distance
+                            .cmp(right_distance)
+                            .then(right_freq.cmp(left_freq))
+                            .then(left.cmp(right))
+                    },
+                )
+                .map(|(stem, (distance, doc_freq))| (distance, doc_freq, stem));
         }
         Ok(unknown
             .into_iter()
@@ -612,7 +658,8 @@ impl Engine {
             .iter()
             .filter_map(|name| schema.get_field(name).ok())
             .collect();
-        let mut parser = QueryParser::for_index(&self.index, fields);
+        let mut parser =
+            QueryParser::new(self.index.schema(), fields, self.query_tokenizers.clone());
         for (name, boost) in FIELD_BOOSTS {
             if let Ok(field) = schema.get_field(name) {
                 parser.set_field_boost(field, *boost);
@@ -641,11 +688,20 @@ impl Engine {
             Some(query) => clauses.push((Occur::Must, query.box_clone())),
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
-        let kind = match filters.level {
-            Level::Items => DocKind::Item,
-            Level::Resolutions => DocKind::Resolution,
-        };
-        let mut filter_terms = vec![Term::from_field_text(self.schema.kind, kind.as_str())];
+        // Items are most documents: rather than intersecting the text's matches with all of
+        // them (which seeks through every field's postings), the few resolution documents are
+        // excluded. Resolutions are asked for directly.
+        let mut filter_terms = Vec::new();
+        match filters.level {
+            Level::Items => clauses.push((
+                Occur::MustNot,
+                self.term(self.schema.kind, DocKind::Resolution.as_str()),
+            )),
+            Level::Resolutions => filter_terms.push(Term::from_field_text(
+                self.schema.kind,
+                DocKind::Resolution.as_str(),
+            )),
+        }
         if let Some(region) = filters
             .region
             .as_deref()
@@ -883,10 +939,31 @@ impl Engine {
         filters: &Filters,
         facet: FacetField,
     ) -> Result<Vec<FacetValue>, SearchError> {
+        let browse_key = text_query.is_none().then(|| format!("{facet:?} {filters:?}"));
+        if let Some(key) = &browse_key
+            && let Some(kept) = lock(&self.browse_facets).get(key)
+        {
+            return Ok(kept.clone());
+        }
         let query = self.with_filters(text_query, filters, Some(facet));
         let counts = searcher.search(query.as_ref(), &facet_collector(facet))?;
-        Ok(facet_values_from(&counts, facet, filters))
+        let values = facet_values_from(&counts, facet, filters);
+        if let Some(key) = browse_key {
+            let mut kept = lock(&self.browse_facets);
+            if kept.len() >= BROWSE_FACETS_KEPT {
+                kept.clear();
+            }
+            kept.insert(key, values.clone());
+        }
+        Ok(values)
     }
+}
+
+/// A poisoned lock only means a search panicked while holding it; what it guards stays valid.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The collector of hits in order: by score (ties by recency, then item order), or by date.

@@ -10,7 +10,6 @@ mod engine;
 mod error;
 pub mod eval;
 mod html;
-mod synonyms;
 mod understand;
 
 pub use api::{
@@ -18,6 +17,7 @@ pub use api::{
     Sort, Stats, SynonymUse, UnderstoodQuery, limits,
 };
 pub use api::{Recurrence, group_id_text, parse_group_id};
+pub use edusearch_russian::{Expansion, Synonyms, SynonymsError};
 pub use engine::beyond::{
     CSV_HEADERS, EXPORT_CAP, Export, TrendBucket, TrendBy, Trends, write_csv, write_jsonl,
 };
@@ -28,5 +28,4 @@ pub use engine::similar::{
 pub use engine::{Engine, Pipeline};
 pub use error::{ErrorKind, SearchError};
 pub use html::escape_html;
-pub use synonyms::{Expansion, Synonyms, SynonymsError};
 pub use understand::{Understood, understand};

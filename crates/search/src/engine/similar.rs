@@ -472,7 +472,7 @@ impl Engine {
     /// The distinct stems of a text, as the text field's analyzer writes them.
     fn stems(&self, text: &str) -> HashSet<String> {
         let mut stems = HashSet::new();
-        let Ok(mut analyzer) = self.index.tokenizer_for_field(self.schema.text) else {
+        let Some(mut analyzer) = self.query_analyzer(self.schema.text) else {
             return stems;
         };
         let mut stream = analyzer.token_stream(text);
