@@ -43,6 +43,7 @@ fn config(index_root: &Path, data_dir: &Path) -> ServerConfig {
         data_dir: data_dir.to_path_buf(),
         addr: "127.0.0.1:0".parse().unwrap(),
         admin_token: None,
+        cache_entries: edusearch_server::DEFAULT_CACHE_ENTRIES,
     }
 }
 

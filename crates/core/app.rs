@@ -262,6 +262,9 @@ struct ServeArgs {
     /// the environment rather than on the command line.
     #[arg(long, env = "EDUSEARCH_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// Search responses kept for repeated searches (0: no cache); a rebuilt index empties it.
+    #[arg(long, env = "EDUSEARCH_CACHE_ENTRIES", default_value_t = edusearch_server::DEFAULT_CACHE_ENTRIES)]
+    cache_entries: usize,
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the level chosen with `-v`.
@@ -543,6 +546,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         data_dir: args.data.data,
         addr: args.addr,
         admin_token: args.admin_token,
+        cache_entries: args.cache_entries,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -21,6 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         data_dir: PathBuf::from("index-data/resolutions"),
         addr: "127.0.0.1:8080".parse()?,
         admin_token: std::env::var("EDUSEARCH_ADMIN_TOKEN").ok(),
+        cache_entries: edusearch_server::DEFAULT_CACHE_ENTRIES,
     };
     let mut args = std::env::args().skip(1).filter(|arg| arg != "serve");
     while let Some(flag) = args.next() {

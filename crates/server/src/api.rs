@@ -33,9 +33,7 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     pairs.check_strict(SEARCH_PARAMS.as_slice())?;
     let request = pairs.search_request()?;
-    let response = state
-        .run_blocking(move |engine| engine.search(&request).map_err(ApiError::from))
-        .await?;
+    let response = state.search(request).await?;
     tracing::info!(
         q = %response.query.raw,
         total = response.total,

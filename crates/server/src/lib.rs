@@ -64,6 +64,7 @@
 mod admin;
 mod api;
 mod beyond;
+mod cache;
 mod error;
 mod format;
 mod metrics;
@@ -108,7 +109,13 @@ pub struct ServerConfig {
     /// Bearer token that enables `POST /api/admin/reindex` (from `EDUSEARCH_ADMIN_TOKEN`);
     /// `None` turns the endpoint off.
     pub admin_token: Option<String>,
+    /// Search responses kept for repeated searches ([`DEFAULT_CACHE_ENTRIES`]); 0 turns the
+    /// cache off.
+    pub cache_entries: usize,
 }
+
+/// Search responses the server keeps by default (a response is ~10–60 KB).
+pub const DEFAULT_CACHE_ENTRIES: usize = 1024;
 
 /// The whole application: pages, API, metrics and the middleware, without a socket.
 pub fn router(state: AppState) -> Router {

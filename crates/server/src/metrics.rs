@@ -205,9 +205,20 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 pub async fn metrics_handler(State(state): State<AppState>) -> Response {
     let engine = state.engine();
     let generation = state.generation_name();
-    let body = state
+    let mut body = state
         .metrics()
         .render(engine.num_docs(), generation.as_deref());
+    let (hits, misses) = state.cache_counts();
+    body.push_str("# HELP edusearch_search_cache_requests_total Searches answered from the response cache (hit) or run (miss).\n");
+    body.push_str("# TYPE edusearch_search_cache_requests_total counter\n");
+    let _ = writeln!(
+        body,
+        "edusearch_search_cache_requests_total{{result=\"hit\"}} {hits}"
+    );
+    let _ = writeln!(
+        body,
+        "edusearch_search_cache_requests_total{{result=\"miss\"}} {misses}"
+    );
     (
         [(
             header::CONTENT_TYPE,

@@ -379,18 +379,14 @@ pub async fn search_page(
     };
     tracing::info!(q = %request.q, page = request.page, "search page");
     let start_page = request.q.trim().is_empty() && !has_filters(&request);
-    let run = request.clone();
-    let outcome = state
-        .run_blocking(move |engine| {
-            let response = engine.search(&run)?;
-            let stats = if start_page {
-                Some(engine.stats()?)
-            } else {
-                None
-            };
-            Ok((response, stats))
-        })
-        .await;
+    let outcome = match state.search(request.clone()).await {
+        Ok(response) if start_page => state
+            .run_blocking(|engine| Ok(engine.stats()?))
+            .await
+            .map(|stats| (response, Some(stats))),
+        Ok(response) => Ok((response, None)),
+        Err(error) => Err(error),
+    };
     let (response, stats) = match outcome {
         Ok(found) => found,
         Err(error) if error.status.is_client_error() => return form_with_error(&request, error),

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use edusearch_indexer::IndexRoot;
-use edusearch_search::Engine;
+use edusearch_search::{Engine, SearchRequest, SearchResponse};
 use tokio::sync::{Mutex, Semaphore};
 use tokio::task::JoinHandle;
 
+use crate::cache::ResponseCache;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::{ServerConfig, ServerError};
@@ -32,6 +33,8 @@ struct Inner {
     search_concurrency: usize,
     /// One reload at a time (the background task and explicit calls).
     reloading: Mutex<()>,
+    /// Recent search responses.
+    responses: ResponseCache,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
                 search_slots: Arc::new(Semaphore::new(search_concurrency)),
                 search_concurrency,
                 reloading: Mutex::new(()),
+                responses: ResponseCache::new(config.cache_entries),
             }),
         })
     }
@@ -94,6 +98,33 @@ impl AppState {
 
     pub(crate) fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// (hits, misses) of the response cache since start.
+    pub(crate) fn cache_counts(&self) -> (u64, u64) {
+        self.inner.responses.counts()
+    }
+
+    /// Runs a search, or answers it from the cache of recent responses of the served
+    /// generation (with `took_ms` of this answer).
+    pub(crate) async fn search(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
+        let started = std::time::Instant::now();
+        let engine = self.engine();
+        if let Some(cached) = self.inner.responses.get(engine.generation(), &request) {
+            let mut response = SearchResponse::clone(&cached);
+            response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            return Ok(response);
+        }
+        let state = self.clone();
+        self.run_blocking(move |engine| {
+            let response = engine.search(&request).map_err(ApiError::from)?;
+            state
+                .inner
+                .responses
+                .put(engine.generation(), request, Arc::new(response.clone()));
+            Ok(response)
+        })
+        .await
     }
 
     /// Runs blocking engine work on the blocking pool, within the concurrency bound, on the
@@ -140,6 +171,7 @@ impl AppState {
                 let documents = engine.num_docs();
                 let generation = generation_name(engine.generation().map(PathBuf::as_path));
                 self.inner.engine.store(Arc::new(engine));
+                self.inner.responses.clear();
                 self.inner.metrics.index_loaded();
                 tracing::info!(
                     previous = previous.as_deref().unwrap_or("-"),
