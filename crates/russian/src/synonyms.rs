@@ -206,6 +206,16 @@ impl Synonyms {
     /// its derived forms and ranks the form as typed first — and returns what matched.
     /// Words inside quotes and excluded words are left alone.
     pub fn expand(&self, query: &str) -> (String, Vec<Expansion>) {
+        self.expand_with(query, |word, key| format!("({word} OR {key})"))
+    }
+
+    /// [`Synonyms::expand`], with the clause a single matched word becomes written by
+    /// `single(word, key)` (the word normalised); a matched phrase always becomes its key.
+    pub fn expand_with(
+        &self,
+        query: &str,
+        single: impl Fn(&str, &str) -> String,
+    ) -> (String, Vec<Expansion>) {
         let spans: Vec<_> = words(query).collect();
         let mut out = String::with_capacity(query.len() * 2);
         let mut expansions = Vec::new();
@@ -238,11 +248,7 @@ impl Synonyms {
                 .collect();
             out.push_str(&query[cursor..word.start]);
             if length == 1 {
-                out.push('(');
-                out.push_str(&normalize_word(matched));
-                out.push_str(" OR ");
-                out.push_str(self.key(group));
-                out.push(')');
+                out.push_str(&single(&normalize_word(matched), self.key(group)));
             } else {
                 out.push_str(self.key(group));
             }

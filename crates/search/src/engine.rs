@@ -11,7 +11,8 @@ use edusearch_indexer::{
 };
 use edusearch_resolution::Resolution;
 use tantivy::collector::{
-    Collector, Count, FacetCollector, FacetCounts as TantivyFacetCounts, MultiCollector, TopDocs,
+    Collector, Count, FacetCollector, FacetCounts as TantivyFacetCounts, FruitHandle,
+    MultiCollector, MultiFruit, TopDocs,
 };
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, QueryParser,
@@ -209,40 +210,70 @@ impl Engine {
             group: request.group.as_deref().and_then(parse_group_id),
         };
 
-        let RankedText {
-            query: text_query,
+        let TextQueries {
+            strict,
+            widened,
             synonyms,
-            relaxed,
-        } = self.ranked_text_query(&searcher, &understood.text, pipeline, &filters)?;
-        let full_query = self.with_filters(text_query.as_deref(), &filters, None);
-        // One pass collects the total, the page of hits and the facets whose own filter is not
-        // set (their query is the main one); a facet with a filter set needs a pass of its own.
+        } = self.text_queries(&understood.text, pipeline);
         let offset = (request.page - 1) * request.per_page;
-        let mut shared_facets = MultiCollector::new();
-        let handles: Vec<_> = FacetField::ALL
-            .into_iter()
-            .filter(|facet| !filters.filters(*facet))
-            .map(|facet| (facet, shared_facets.add_collector(facet_collector(facet))))
-            .collect();
         let collapse = request.collapse && request.level == Level::Items;
-        let distinct = collapse.then(|| DistinctGroups {
-            doc_groups: &self.doc_groups,
-            groups: self.groups.len(),
-        });
         let window = if collapse {
             (offset + request.per_page) * COLLAPSE_OVERFETCH + 64
         } else {
             request.per_page
         };
-        let (total_matches, ranked, mut facet_fruits, distinct_total) = searcher.search(
-            full_query.as_ref(),
-            &(
-                Count,
-                ranking_collector(window, if collapse { 0 } else { offset }, request.sort),
-                shared_facets,
-                distinct,
-            ),
-        )?;
+        // One pass collects the total, the page of hits and the facets whose own filter is not
+        // set (their query is the main one); a facet with a filter set needs a pass of its own.
+        let main_pass = |text_query: Option<&dyn Query>| -> Result<MainPass, SearchError> {
+            let query = self.with_filters(text_query, &filters, None);
+            let mut shared_facets = MultiCollector::new();
+            let facet_handles: Vec<_> = FacetField::ALL
+                .into_iter()
+                .filter(|facet| !filters.filters(*facet))
+                .map(|facet| (facet, shared_facets.add_collector(facet_collector(facet))))
+                .collect();
+            let distinct = collapse.then(|| DistinctGroups {
+                doc_groups: &self.doc_groups,
+                groups: self.groups.len(),
+            });
+            let (total_matches, ranked, facet_fruits, distinct_total) = searcher.search(
+                query.as_ref(),
+                &(
+                    Count,
+                    ranking_collector(window, if collapse { 0 } else { offset }, request.sort),
+                    shared_facets,
+                    distinct,
+                ),
+            )?;
+            Ok(MainPass {
+                total_matches,
+                ranked,
+                facet_fruits,
+                facet_handles,
+                distinct_total,
+            })
+        };
+        let mut text_query = strict;
+        let mut pass = main_pass(text_query.as_deref())?;
+        let mut relaxed = false;
+        if pass.total_matches < RELAX_BELOW
+            && let Some(widened) = widened
+        {
+            let wider = main_pass(Some(widened.as_ref()))?;
+            if wider.total_matches > pass.total_matches {
+                pass = wider;
+                text_query = Some(widened);
+                relaxed = true;
+            }
+        }
+        let MainPass {
+            total_matches,
+            ranked,
+            mut facet_fruits,
+            facet_handles: handles,
+            distinct_total,
+        } = pass;
+        let full_query = self.with_filters(text_query.as_deref(), &filters, None);
         let mut addresses = ranked_scores(ranked, request.sort);
         let total = distinct_total.unwrap_or(total_matches);
         if collapse {
@@ -560,8 +591,7 @@ impl Engine {
                 Vec::new(),
             );
         }
-        let (expanded, expansions) =
-            Synonyms::builtin().expand(&with_compound_spellings(&sanitize(text)));
+        let (expanded, expansions) = expand_synonyms(text);
         let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
         let synonyms = expansions
             .into_iter()
@@ -573,73 +603,36 @@ impl Engine {
         (self.parse(&expanded, &fields, true), synonyms)
     }
 
-    /// The text query that ranks the hits: every word required; when that finds fewer than
-    /// [`RELAX_BELOW`] hits, hits with only some of the words follow them (and `relaxed` says
-    /// so), as a methodologist's «воспитательная работа» should also find «воспитательную
-    /// систему».
-    fn ranked_text_query(
-        &self,
-        searcher: &Searcher,
-        text: &str,
-        pipeline: Pipeline,
-        filters: &Filters,
-    ) -> Result<RankedText, SearchError> {
+    /// The text queries that rank the hits: every word required, and — for a text of several
+    /// words — the widened query that lets in hits with only some of the words after those
+    /// with all of them, tried when the first finds fewer than [`RELAX_BELOW`] hits (as a
+    /// methodologist's «воспитательная работа» should also find «воспитательную систему»).
+    fn text_queries(&self, text: &str, pipeline: Pipeline) -> TextQueries {
         let (all_words, synonyms) = self.text_query(text, pipeline);
-        let Some(all_words) = all_words else {
-            return Ok(RankedText {
-                query: None,
-                synonyms,
-                relaxed: false,
+        let widened = all_words
+            .as_ref()
+            .filter(|_| pipeline == Pipeline::Full && text.split_whitespace().count() >= 2)
+            .and_then(|all_words| {
+                let any_word = self.any_word_query(text)?;
+                Some(Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(all_words.box_clone(), ALL_WORDS_BOOST))
+                            as Box<dyn Query>,
+                    ),
+                    (Occur::Should, any_word),
+                ])) as Box<dyn Query>)
             });
-        };
-        if pipeline == Pipeline::Baseline || text.split_whitespace().count() < 2 {
-            return Ok(RankedText {
-                query: Some(all_words),
-                synonyms,
-                relaxed: false,
-            });
-        }
-        let strict = self.with_filters(Some(all_words.as_ref()), filters, None);
-        let strict_total = searcher.search(strict.as_ref(), &Count)?;
-        if strict_total >= RELAX_BELOW {
-            return Ok(RankedText {
-                query: Some(all_words),
-                synonyms,
-                relaxed: false,
-            });
-        }
-        let Some(any_word) = self.any_word_query(text) else {
-            return Ok(RankedText {
-                query: Some(all_words),
-                synonyms,
-                relaxed: false,
-            });
-        };
-        let combined: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(all_words.box_clone(), ALL_WORDS_BOOST)) as Box<dyn Query>,
-            ),
-            (Occur::Should, any_word),
-        ]));
-        let widened = self.with_filters(Some(combined.as_ref()), filters, None);
-        if searcher.search(widened.as_ref(), &Count)? == strict_total {
-            return Ok(RankedText {
-                query: Some(all_words),
-                synonyms,
-                relaxed: false,
-            });
-        }
-        Ok(RankedText {
-            query: Some(combined),
+        TextQueries {
+            strict: all_words,
+            widened,
             synonyms,
-            relaxed: true,
-        })
+        }
     }
 
     /// Any word of the text, in the weighted fields (for the relaxed retry).
     fn any_word_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let (expanded, _) = Synonyms::builtin().expand(&with_compound_spellings(&sanitize(text)));
+        let (expanded, _) = expand_synonyms(text);
         let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
         self.parse(&expanded, &fields, false)
     }
@@ -939,7 +932,9 @@ impl Engine {
         filters: &Filters,
         facet: FacetField,
     ) -> Result<Vec<FacetValue>, SearchError> {
-        let browse_key = text_query.is_none().then(|| format!("{facet:?} {filters:?}"));
+        let browse_key = text_query
+            .is_none()
+            .then(|| format!("{facet:?} {filters:?}"));
         if let Some(key) = &browse_key
             && let Some(kept) = lock(&self.browse_facets).get(key)
         {
@@ -967,37 +962,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The collector of hits in order: by score (ties by recency, then item order), or by date.
-fn ranking_collector(
-    limit: usize,
-    offset: usize,
-    sort: Sort,
-) -> impl Collector<Fruit = Vec<((f64, f64, i64), DocAddress)>> + use<> {
-    let by_date = sort == Sort::Date;
-    TopDocs::with_limit(limit)
-        .and_offset(offset)
-        .tweak_score(move |segment: &SegmentReader| {
-            let dates = segment
-                .fast_fields()
-                .i64(edusearch_indexer::fields::DATE_ORD)
-                .map(|column| column.first_or_default_col(0))
-                .ok();
-            let positions = segment
-                .fast_fields()
-                .u64(edusearch_indexer::fields::ITEM_POSITION)
-                .map(|column| column.first_or_default_col(0))
-                .ok();
-            move |doc, score| {
-                let date = dates.as_ref().map_or(0, |column| column.get_val(doc));
-                // Earlier items of one resolution first: negate the position.
-                let position = positions.as_ref().map_or(0, |column| column.get_val(doc));
-                let order = -(position as i64);
-                if by_date {
-                    (date as f64, f64::from(score), order)
-                } else {
-                    (f64::from(score), date as f64, order)
-                }
-            }
-        })
+fn ranking_collector(limit: usize, offset: usize, sort: Sort) -> ranking::Ranking {
+    ranking::Ranking {
+        limit,
+        offset,
+        sort,
+    }
 }
 
 /// The relevance score of each ranked hit.
@@ -1061,12 +1031,22 @@ fn facet_values_from(
     values
 }
 
-/// The text query that ranks the hits, the synonyms it was widened with, and whether hits with
-/// only some of the words were let in.
-struct RankedText {
-    query: Option<Box<dyn Query>>,
+/// The text queries of a search (see [`Engine::text_queries`]) and the synonyms they use.
+struct TextQueries {
+    /// Every word required; `None` when there is no text (list everything).
+    strict: Option<Box<dyn Query>>,
+    /// Hits with some of the words after those with all of them.
+    widened: Option<Box<dyn Query>>,
     synonyms: Vec<SynonymUse>,
-    relaxed: bool,
+}
+
+/// What the one pass over the matches collects.
+struct MainPass {
+    total_matches: usize,
+    ranked: Vec<((f64, f64, i64), DocAddress)>,
+    facet_fruits: MultiFruit,
+    facet_handles: Vec<(FacetField, FruitHandle<TantivyFacetCounts>)>,
+    distinct_total: Option<usize>,
 }
 
 /// Which query pipeline runs.
@@ -1203,6 +1183,15 @@ impl Filters {
     }
 }
 
+/// The query text for the parser: sanitized, compounds in both spellings, synonyms as their
+/// keys. A word of a synonym group is asked for by its key (written by the index for every
+/// form of every term of the group) and, for its derived forms, in the root field.
+fn expand_synonyms(text: &str) -> (String, Vec<edusearch_russian::Expansion>) {
+    Synonyms::builtin().expand_with(&with_compound_spellings(&sanitize(text)), |word, key| {
+        format!("({}:{word} OR {key})", edusearch_indexer::fields::TEXT_ROOT)
+    })
+}
+
 /// Writes each hyphenated compound of a sanitized query as `("a b" OR ab)`, so
 /// «естественно-научный», «естественно научный» and «естественнонаучный» meet.
 fn with_compound_spellings(query: &str) -> String {
@@ -1337,6 +1326,7 @@ fn facet_leaf(encoded: &str) -> Option<String> {
 }
 
 pub(crate) mod beyond;
+mod ranking;
 pub(crate) mod similar;
 
 #[cfg(test)]

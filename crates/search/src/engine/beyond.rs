@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
-use tantivy::Searcher;
 use tantivy::collector::Count;
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
@@ -130,11 +129,7 @@ impl Engine {
     /// Understands a request exactly as [`Engine::search`] does (it runs the first page of the
     /// search to learn the corrected text and the filters in force), then rebuilds the text
     /// query from them.
-    fn prepare(
-        &self,
-        searcher: &Searcher,
-        request: &SearchRequest,
-    ) -> Result<Prepared, SearchError> {
+    fn prepare(&self, request: &SearchRequest) -> Result<Prepared, SearchError> {
         let first = SearchRequest {
             page: 1,
             per_page: 1,
@@ -153,11 +148,17 @@ impl Engine {
             level: request.level,
             group: query.group.as_deref().and_then(crate::api::parse_group_id),
         };
-        let ranked = self.ranked_text_query(searcher, &query.text, Pipeline::Full, &filters)?;
+        // The search said whether it let in hits with only some of the words.
+        let texts = self.text_queries(&query.text, Pipeline::Full);
+        let text_query = if query.relaxed {
+            texts.widened
+        } else {
+            texts.strict
+        };
         Ok(Prepared {
             query,
             filters,
-            text_query: ranked.query,
+            text_query,
         })
     }
 
@@ -172,7 +173,7 @@ impl Engine {
     pub fn trends(&self, request: &SearchRequest, by: TrendBy) -> Result<Trends, SearchError> {
         request.validate()?;
         let searcher = self.reader.searcher();
-        let prepared = self.prepare(&searcher, request)?;
+        let prepared = self.prepare(request)?;
         let query = self.with_filters(prepared.text_query.as_deref(), &prepared.filters, None);
         let (total, counts) = searcher.search(query.as_ref(), &(Count, TrendCollector { by }))?;
         let mut buckets: Vec<TrendBucket> = counts
@@ -206,7 +207,7 @@ impl Engine {
         request.validate()?;
         let cap = cap.clamp(1, EXPORT_CAP);
         let searcher = self.reader.searcher();
-        let prepared = self.prepare(&searcher, request)?;
+        let prepared = self.prepare(request)?;
         let query = self.with_filters(prepared.text_query.as_deref(), &prepared.filters, None);
         let total = searcher.search(query.as_ref(), &Count)?;
         let all = SearchRequest {
