@@ -4,12 +4,14 @@
 #   bench/load.sh                                     # 10,000 resolutions, 20 s per level
 #   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=5s bench/load.sh
 #   CONNECTIONS="1 8 64" PORT=18080 bench/load.sh
+#   EDUSEARCH_CACHE_ENTRIES=0 bench/load.sh           # without the server's response cache
 #
 # Builds what is missing (release binary, corpus, index; see bench/common.sh), starts
 # `edusearch serve` on 127.0.0.1:PORT, measures cold start to the first answered search, runs
 # wrk at each concurrency against /api/search with the query mix of bench/queries.tsv (a Lua
 # script rotates the URLs), prints requests/s and latency percentiles, the server's RSS after
-# the run, and stops the server. Installs Debian's wrk when it is missing (as root).
+# the run, and stops the server. The mix repeats, so with the response cache on (the default)
+# every request after the first of each query is a cache hit: run it with the cache off too. Installs Debian's wrk when it is missing (as root).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -59,6 +61,7 @@ log "server pid $SERVER_PID answered after ${COLD_START_MS} ms"
 machine_info
 echo "index: $INDEX ($(du -sh "$INDEX" | cut -f1)), corpus: $DATA"
 echo "cold start (launch to first answered search): ${COLD_START_MS} ms; RSS at start: $(server_mem_mb VmRSS) MB"
+echo "response cache: ${EDUSEARCH_CACHE_ENTRIES:-default} entries (EDUSEARCH_CACHE_ENTRIES; 0 = off)"
 printf '%-6s %10s %9s %9s %9s %9s %10s %7s\n' conns "req/s" "p50 ms" "p90 ms" "p99 ms" "max ms" requests errors
 for connections in $CONNECTIONS; do
     threads=$(( connections < $(nproc) ? connections : $(nproc) ))

@@ -497,6 +497,41 @@ async fn errors_of_routing_keep_the_json_shape() {
 }
 
 #[tokio::test]
+async fn a_repeated_search_is_answered_from_the_cache_with_the_same_hits() {
+    let state = seed_state();
+    let uri = format!("/api/search?q={}&year=2023", enc("профориентация"));
+    let first = get(&state, &uri).await.json();
+    let again = get(&state, &uri).await.json();
+    assert!(first["total"].as_u64().unwrap() > 0);
+    assert_eq!(first["hits"], again["hits"]);
+    assert_eq!(first["facets"], again["facets"]);
+    // The page of the same search is a separate entry; the metrics tell hits from misses.
+    get(&state, &format!("/?q={}&year=2023", enc("профориентация"))).await;
+    let metrics = get(&state, "/metrics").await.body;
+    assert!(
+        metrics.contains("edusearch_search_cache_requests_total{result=\"hit\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("edusearch_search_cache_requests_total{result=\"miss\"} 2"),
+        "{metrics}"
+    );
+
+    let uncached = AppState::open(&ServerConfig {
+        cache_entries: 0,
+        ..config(seed_index(), &corpus())
+    })
+    .unwrap();
+    assert_eq!(get(&uncached, &uri).await.json()["hits"], first["hits"]);
+    assert_eq!(get(&uncached, &uri).await.json()["hits"], first["hits"]);
+    let metrics = get(&uncached, "/metrics").await.body;
+    assert!(
+        metrics.contains("edusearch_search_cache_requests_total{result=\"hit\"} 0"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
 async fn metrics_count_requests_by_route_and_status() {
     let state = seed_state();
     get(&state, &format!("/api/search?q={}", enc("ОВЗ"))).await;
