@@ -5,6 +5,7 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer, TokenizerManager,
 };
 
+use crate::cached::CachedWords;
 use crate::normalize::{fold_yo, stemmer};
 use crate::stopwords::STOP_WORDS;
 use crate::tokenizer::{LowerFold, WordTokenizer};
@@ -32,7 +33,17 @@ const MAX_TOKEN_BYTES: usize = 80;
 /// assert_eq!(tokens, ["образовательн", "организац", "2023", "год"]);
 /// ```
 pub fn analyzer_stem() -> TextAnalyzer {
+    cached(analyzer_stem_uncached())
+}
+
+/// [`analyzer_stem`] without the word table: what it gives each word.
+pub(crate) fn analyzer_stem_uncached() -> TextAnalyzer {
     stems().build()
+}
+
+/// The analyzer over words of a text, each distinct word analysed once.
+fn cached(per_word: TextAnalyzer) -> TextAnalyzer {
+    TextAnalyzer::from(CachedWords::new(per_word))
 }
 
 /// Words, lowercased, `ё -> е`, stop words dropped, stemmed: what the stem and root analyzers
@@ -50,11 +61,21 @@ fn stems() -> TextAnalyzerBuilder<impl Tokenizer> {
 
 /// The root analyzer: stems reduced to derivational roots (профориентационный → профориент).
 pub fn analyzer_root() -> TextAnalyzer {
+    cached(analyzer_root_uncached())
+}
+
+/// [`analyzer_root`] without the word table.
+pub(crate) fn analyzer_root_uncached() -> TextAnalyzer {
     stems().filter(DERIVATION).build()
 }
 
 /// The exact analyzer: the same words as [`analyzer_stem`], neither stemmed nor stop-filtered.
 pub fn analyzer_exact() -> TextAnalyzer {
+    cached(analyzer_exact_uncached())
+}
+
+/// [`analyzer_exact`] without the word table.
+pub(crate) fn analyzer_exact_uncached() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerFold)
