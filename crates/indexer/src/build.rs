@@ -282,7 +282,7 @@ fn write_generation(
     for chunk in files.chunks(PARSE_CHUNK) {
         // Files are read and parsed in parallel; their outcomes are taken in path order, so
         // which of two copies comes first does not depend on timing.
-        let examined = examine_in_parallel(chunk, workers, options, old, &old_by_hash);
+        let examined = examine_in_parallel(chunk, workers, &schema, options, old, &old_by_hash);
         for (path, (relative, entry, parsed)) in chunk.iter().zip(examined) {
             report.files_read += 1;
             progress.file_done(path);
@@ -318,10 +318,10 @@ fn write_generation(
                         }
                         // New content enters the index at once (nothing is held in memory); content
                         // the index already has under an old name keeps its documents.
-                        if let Some(resolution) = parsed
+                        if let Some(documents) = parsed
                             && !old_ids.contains(id.as_str())
                         {
-                            for document in schema.documents(&resolution) {
+                            for document in documents {
                                 writer.add_document(document)?;
                             }
                         }
@@ -350,13 +350,15 @@ fn write_generation(
 const PARSE_CHUNK: usize = 64;
 
 /// What a build learns of one file: its path in the corpus, its manifest entry, and the
-/// resolution when it was parsed anew.
-type Examined = (String, FileEntry, Option<edusearch_resolution::Resolution>);
+/// documents of its resolution when it was parsed anew (made on the parsing threads: the
+/// MinHash signatures and the stored JSON are a fair share of the work).
+type Examined = (String, FileEntry, Option<Vec<TantivyDocument>>);
 
 /// Examines a chunk of files on up to `workers` threads; outcomes come back in input order.
 fn examine_in_parallel(
     chunk: &[PathBuf],
     workers: usize,
+    schema: &IndexSchema,
     options: &BuildOptions,
     old: &Manifest,
     old_by_hash: &HashMap<&str, &FileEntry>,
@@ -368,7 +370,7 @@ fn examine_in_parallel(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|path| examine(path, options, old, old_by_hash))
+                        .map(|path| examine(path, schema, options, old, old_by_hash))
                         .collect::<Vec<_>>()
                 })
             })
@@ -388,6 +390,7 @@ fn examine_in_parallel(
 /// same content under any name); reads and parses it otherwise.
 fn examine(
     path: &Path,
+    schema: &IndexSchema,
     options: &BuildOptions,
     old: &Manifest,
     old_by_hash: &HashMap<&str, &FileEntry>,
@@ -427,7 +430,7 @@ fn examine(
                 problem: None,
                 warnings: resolution.warnings.clone(),
             };
-            (relative, entry, Some(resolution))
+            (relative, entry, Some(schema.documents(&resolution)))
         }
         Err(message) => {
             let entry = FileEntry {

@@ -17,9 +17,11 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use edusearch_russian::StemCache;
 use tantivy::{DocId, Index, Searcher, SegmentReader};
 
 use crate::IndexError;
@@ -55,12 +57,15 @@ pub struct Signature {
 const SIGNATURE_BYTES: usize = SIGNATURE_LEN * 2 + 8;
 
 /// The stems of the words that carry meaning.
-fn meaningful_stems(text: &str) -> Vec<String> {
-    edusearch_russian::words(text)
-        .map(|word| edusearch_russian::normalize_word(word.text))
-        .filter(|word| !edusearch_russian::is_stop_word(word))
-        .map(|word| edusearch_russian::stem_word(&word))
-        .collect()
+fn meaningful_stems(text: &str) -> Vec<Rc<str>> {
+    // The same words recur from item to item: the thread's cache stems each once.
+    StemCache::with_thread_cache(|stems| {
+        edusearch_russian::words(text)
+            .map(|word| stems.forms(word.text))
+            .filter(|forms| !edusearch_russian::is_stop_word(&forms.normalized))
+            .map(|forms| forms.stem)
+            .collect()
+    })
 }
 
 /// The shingles of a text: stems of its meaningful words and pairs of neighbouring stems.

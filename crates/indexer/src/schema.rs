@@ -1,5 +1,7 @@
 //! The tantivy schema and the conversion of a resolution into documents.
 
+use std::borrow::Cow;
+
 use crate::groups::{self, key_of};
 use edusearch_resolution::{Item, Resolution};
 use edusearch_russian::{ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM};
@@ -132,9 +134,13 @@ pub struct IndexSchema {
 }
 
 fn text_options(analyzer: &str, stored: bool) -> TextOptions {
+    text_options_recording(analyzer, stored, IndexRecordOption::WithFreqsAndPositions)
+}
+
+fn text_options_recording(analyzer: &str, stored: bool, record: IndexRecordOption) -> TextOptions {
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(analyzer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(record);
     let options = TextOptions::default().set_indexing_options(indexing);
     if stored {
         options.set_stored()
@@ -155,8 +161,12 @@ impl IndexSchema {
             builder.add_text_field(fields::ADDRESSEE, text_options(ANALYZER_STEM, true));
         let addressee_key = builder.add_text_field(fields::ADDRESSEE_KEY, STRING);
         let text = builder.add_text_field(fields::TEXT, text_options(ANALYZER_STEM, true));
-        let text_exact =
-            builder.add_text_field(fields::TEXT_EXACT, text_options(ANALYZER_EXACT, false));
+        // Only asked whether a form occurs at all (spelling correction leaves known words
+        // alone), so neither frequencies nor positions are recorded.
+        let text_exact = builder.add_text_field(
+            fields::TEXT_EXACT,
+            text_options_recording(ANALYZER_EXACT, false, IndexRecordOption::Basic),
+        );
         let text_root =
             builder.add_text_field(fields::TEXT_ROOT, text_options(ANALYZER_ROOT, false));
         let title = builder.add_text_field(fields::TITLE, text_options(ANALYZER_STEM, true));
@@ -236,7 +246,7 @@ impl IndexSchema {
         let mut whole = self.common(resolution, &resolution.topics);
         whole.add_text(self.kind, DocKind::Resolution.as_str());
         whole.add_text(self.text, &resolution.body);
-        whole.add_text(self.text_exact, &resolution.body);
+        whole.add_text(self.text_exact, exact_forms_text(resolution));
         whole.add_text(self.text_root, with_compounds(&resolution.body));
         whole.add_text(
             self.resolution_json,
@@ -259,7 +269,6 @@ impl IndexSchema {
             document.add_text(self.addressee_key, addressee_key(addressee));
         }
         document.add_text(self.text, &item.text);
-        document.add_text(self.text_exact, &item.text);
         document.add_text(self.text_root, with_compounds(&item.text));
         document.add_u64(self.item_key, item_key(&resolution.id, item.position));
         if let Some(signature) = groups::signature(&item.text) {
@@ -361,6 +370,37 @@ fn with_compounds(text: &str) -> String {
     format!("{text}\n{}", compounds.join(" "))
 }
 
+/// The text whose exact forms a resolution document indexes: its body, followed by the text of
+/// any item the body does not hold as a run of whole words. Items carry no exact forms of their
+/// own: the field is only asked whether a form occurs anywhere in the index, and every item
+/// comes and goes with its resolution document, so the resolution answers for its items.
+fn exact_forms_text(resolution: &Resolution) -> Cow<'_, str> {
+    let body = resolution.body.as_str();
+    let mut text = Cow::Borrowed(body);
+    for item in &resolution.items {
+        if !holds_as_words(body, &item.text) {
+            let text = text.to_mut();
+            text.push('\n');
+            text.push_str(&item.text);
+        }
+    }
+    text
+}
+
+/// Whether `part` occurs in `text` without cutting a word at either end, so that every word
+/// the tokenizer finds in `part` it also finds in `text`.
+fn holds_as_words(text: &str, part: &str) -> bool {
+    // Word characters are the alphanumeric ones (`edusearch_russian::words`).
+    let cuts = |outside: Option<char>, inside: Option<char>| {
+        outside.is_some_and(char::is_alphanumeric) && inside.is_some_and(char::is_alphanumeric)
+    };
+    text.match_indices(part).any(|(start, _)| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + part.len()..].chars().next();
+        !cuts(before, part.chars().next()) && !cuts(after, part.chars().next_back())
+    })
+}
+
 /// `/region/<name>`.
 pub fn region_facet(region: &str) -> Facet {
     Facet::from_path([REGION_ROOT.trim_start_matches('/'), region])
@@ -385,6 +425,7 @@ pub fn resolution_from_doc(schema: &IndexSchema, document: &TantivyDocument) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::tokenizer::TokenStream;
 
     #[test]
     fn facets_keep_russian_names() {
@@ -402,6 +443,52 @@ mod tests {
             addressee_key("Руководителям Центров «Точка роста»"),
             addressee_key("руководителям центров точка роста")
         );
+    }
+
+    #[test]
+    fn resolutions_hold_the_exact_forms_of_their_items() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        let mut analyzer = edusearch_russian::analyzer_exact();
+        let mut forms = |text: &str| {
+            let mut stream = analyzer.token_stream(text);
+            let mut out = std::collections::HashSet::new();
+            while stream.advance() {
+                out.insert(stream.token().text.clone());
+            }
+            out
+        };
+        let mut files = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let resolution = edusearch_resolution::parse_text("seed.txt", &text).unwrap();
+            let whole = forms(&exact_forms_text(&resolution));
+            for item in &resolution.items {
+                assert!(forms(&item.text).is_subset(&whole), "{}", item.text);
+            }
+            files += 1;
+        }
+        assert!(files >= 5);
+    }
+
+    #[test]
+    fn a_part_cut_out_of_a_word_is_not_held() {
+        assert!(holds_as_words(
+            "1. Обеспечить участие.",
+            "Обеспечить участие"
+        ));
+        assert!(holds_as_words("«Точка роста»", "«Точка роста»"));
+        assert!(!holds_as_words(
+            "1.Переобеспечить участие",
+            "обеспечить участие"
+        ));
+        assert!(!holds_as_words("Обеспечить участием", "Обеспечить участие"));
+        assert!(holds_as_words(
+            "участие: обеспечить участие.",
+            "обеспечить участие"
+        ));
+        assert!(!holds_as_words("другой текст", "обеспечить"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer, TokenizerManager,
 };
 
+use crate::cached::CachedWords;
 use crate::normalize::{fold_yo, stemmer};
 use crate::stopwords::STOP_WORDS;
 use crate::synonyms::SynonymKeys;
@@ -39,7 +40,21 @@ const MAX_TOKEN_BYTES: usize = 80;
 /// assert!(tokens[6].starts_with("zsyn"));
 /// ```
 pub fn analyzer_stem() -> TextAnalyzer {
-    stems().filter(SynonymKeys::builtin()).build()
+    // Synonym keys need the words around each word, so they follow the word table.
+    TextAnalyzer::builder(CachedWords::new(analyzer_stem_uncached()))
+        .filter(SynonymKeys::builtin())
+        .build()
+}
+
+/// [`analyzer_stem`] without the word table and without synonym keys: what it gives each
+/// word (and how queries are read).
+pub(crate) fn analyzer_stem_uncached() -> TextAnalyzer {
+    stems().build()
+}
+
+/// The analyzer over words of a text, each distinct word analysed once.
+fn cached(per_word: TextAnalyzer) -> TextAnalyzer {
+    TextAnalyzer::from(CachedWords::new(per_word))
 }
 
 /// Words, lowercased, `ё -> е`, stop words dropped, stemmed: what the stem and root analyzers
@@ -57,11 +72,21 @@ pub(crate) fn stems() -> TextAnalyzerBuilder<impl Tokenizer> {
 
 /// The root analyzer: stems reduced to derivational roots (профориентационный → профориент).
 pub fn analyzer_root() -> TextAnalyzer {
+    cached(analyzer_root_uncached())
+}
+
+/// [`analyzer_root`] without the word table.
+pub(crate) fn analyzer_root_uncached() -> TextAnalyzer {
     stems().filter(DERIVATION).build()
 }
 
 /// The exact analyzer: the same words as [`analyzer_stem`], neither stemmed nor stop-filtered.
 pub fn analyzer_exact() -> TextAnalyzer {
+    cached(analyzer_exact_uncached())
+}
+
+/// [`analyzer_exact`] without the word table.
+pub(crate) fn analyzer_exact_uncached() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerFold)
@@ -80,9 +105,9 @@ pub fn register_analyzers(manager: &TokenizerManager) {
 /// each word would turn every word into a phrase).
 pub fn query_analyzers() -> TokenizerManager {
     let manager = TokenizerManager::default();
-    manager.register(ANALYZER_STEM, stems().build());
-    manager.register(ANALYZER_EXACT, analyzer_exact());
-    manager.register(ANALYZER_ROOT, analyzer_root());
+    manager.register(ANALYZER_STEM, analyzer_stem_uncached());
+    manager.register(ANALYZER_EXACT, analyzer_exact_uncached());
+    manager.register(ANALYZER_ROOT, analyzer_root_uncached());
     manager
 }
 

@@ -16,6 +16,7 @@
 //! ```
 
 mod analyzer;
+mod cached;
 mod derive;
 mod normalize;
 mod stopwords;
@@ -26,6 +27,11 @@ pub use analyzer::{
     ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DERIVATION, MapTextFilter, RUSSIAN_STEM, YO_FOLD,
     analyzer_exact, analyzer_root, analyzer_stem, query_analyzers, register_analyzers,
 };
+#[cfg(test)]
+pub(crate) use analyzer::{
+    analyzer_exact_uncached, analyzer_root_uncached, analyzer_stem_uncached,
+};
+pub use cached::{CachedWords, CachedWordsStream};
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
 pub use normalize::{
     StemCache, Word, WordForms, fold_yo, hyphen_compounds, is_uppercase, lowercase, normalize_word,

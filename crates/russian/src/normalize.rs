@@ -1,6 +1,7 @@
 //! Word-level normalisation shared by the analyzer and by the rule-based extractors.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -170,6 +171,39 @@ impl StemCache {
     }
 }
 
+/// Distinct words a thread's long-lived cache holds before it starts over.
+const THREAD_CACHE_WORDS: usize = 1 << 16;
+
+impl StemCache {
+    /// Distinct words in the cache.
+    pub fn len(&self) -> usize {
+        self.forms.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// Runs `work` with this thread's long-lived cache, so documents after the first find most
+    /// of their words stemmed already (an index build parses thousands on each thread). The
+    /// cache starts over past a bound; a nested call gets a cache of its own.
+    pub fn with_thread_cache<R>(work: impl FnOnce(&mut StemCache) -> R) -> R {
+        thread_local! {
+            static CACHE: RefCell<StemCache> = RefCell::new(StemCache::new());
+        }
+        CACHE.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => {
+                if cache.len() >= THREAD_CACHE_WORDS {
+                    cache.forms.clear();
+                }
+                work(&mut cache)
+            }
+            Err(_) => work(&mut StemCache::new()),
+        })
+    }
+}
+
 /// A word of a text with its byte range in that text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Word<'a> {
@@ -303,6 +337,20 @@ mod tests {
         for word in ["ΟΔΟΣ", "ΑΣΑ", "ЁЛКА", "İI"] {
             let once = normalize_word(word);
             assert_eq!(normalize_word(&once), once, "{word:?}");
+        }
+    }
+
+    #[test]
+    fn the_thread_cache_gives_the_forms() {
+        for word in ["Образования", "ёлка", "и", "2023"] {
+            let forms = StemCache::with_thread_cache(|cache| {
+                // A nested call works on a cache of its own.
+                let nested = StemCache::with_thread_cache(|inner| inner.forms(word));
+                assert_eq!(cache.forms(word), nested);
+                cache.forms(word)
+            });
+            assert_eq!(*forms.stem, stem_word(word));
+            assert_eq!(*forms.normalized, normalize_word(word));
         }
     }
 

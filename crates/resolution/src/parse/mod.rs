@@ -72,10 +72,6 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
         .or_else(|| dates::first_year(&block.title))
         .or_else(|| dates::first_year(&header_text));
 
-    // Places and topics read the same words: each distinct word is stemmed once.
-    // About one distinct word in 25 bytes of Russian text (two bytes a letter).
-    let stems = &mut StemCache::with_capacity((text.len() / 25).min(1 << 14));
-    let location = Gazetteer::builtin().locate_with(&header_text, &body, stems);
     let participants = participants(&body);
 
     let extracted = items::extract(body_lines);
@@ -91,8 +87,14 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
         .iter()
         .map(|raw| (raw.addressee.as_deref(), raw.text.as_str()))
         .collect();
-    let (item_topics, topics) =
-        Taxonomy::builtin().classify_with_items(&title_and_event, &classified, &body, stems);
+    // Places and topics read the same words: each distinct word is stemmed once, and the
+    // thread's cache keeps the stems for the next documents.
+    let (location, (item_topics, topics)) = StemCache::with_thread_cache(|stems| {
+        let location = Gazetteer::builtin().locate_with(&header_text, &body, stems);
+        let topics =
+            Taxonomy::builtin().classify_with_items(&title_and_event, &classified, &body, stems);
+        (location, topics)
+    });
     debug_assert_eq!(item_topics.len(), extracted.items.len());
     let items: Vec<Item> = extracted
         .items

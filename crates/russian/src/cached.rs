@@ -1,0 +1,181 @@
+//! Analysis of each distinct word once: an index build sends every word of a text through
+//! lowercasing, the stop list, the Snowball stemmer and the derivation rules, and the same
+//! few thousand word forms make up most of a corpus.
+//!
+//! [`CachedWords`] splits a text into words as [`WordTokenizer`] does and looks each word up in
+//! a table of the tokens it gave before; only a word seen for the first time goes through the
+//! per-word analyzer. Every step of the analyzers works on one token at a time, so a word always
+//! gives the same token (or none) wherever it stands, and positions and offsets are the
+//! tokenizer's: the tokens are exactly those of the analyzer without the table (the tests
+//! compare them).
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHasher;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+use crate::tokenizer::{WordTokenStream, WordTokenizer};
+
+/// Distinct words one analyzer remembers before it starts over, so memory stays bounded
+/// (a few megabytes) on a corpus with a long tail of rare words. The table is not counted in
+/// tantivy's writer memory budget.
+const MAX_CACHED_WORDS: usize = 1 << 16;
+
+/// Word as written → its token, `None` when the analyzer drops the word.
+type WordTable = HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<FxHasher>>;
+
+/// A tokenizer that gives the tokens of `per_word` run on each word of a text, analysing each
+/// distinct word once.
+///
+/// `per_word` must start with [`WordTokenizer`] and continue with filters that look at one token
+/// at a time (so a word gives at most one token, the same wherever it stands).
+#[derive(Clone)]
+pub struct CachedWords {
+    words: WordTokenizer,
+    per_word: TextAnalyzer,
+    table: WordTable,
+    capacity: usize,
+}
+
+impl CachedWords {
+    /// Caches the tokens `per_word` gives each word.
+    pub fn new(per_word: TextAnalyzer) -> CachedWords {
+        CachedWords::with_capacity(per_word, MAX_CACHED_WORDS)
+    }
+
+    fn with_capacity(per_word: TextAnalyzer, capacity: usize) -> CachedWords {
+        CachedWords {
+            words: WordTokenizer::default(),
+            per_word,
+            table: WordTable::default(),
+            capacity,
+        }
+    }
+}
+
+impl Tokenizer for CachedWords {
+    type TokenStream<'a> = CachedWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedWordsStream<'a> {
+        CachedWordsStream {
+            words: self.words.token_stream(text),
+            per_word: &mut self.per_word,
+            table: &mut self.table,
+            capacity: self.capacity,
+        }
+    }
+}
+
+/// Token stream produced by [`CachedWords`].
+pub struct CachedWordsStream<'a> {
+    words: WordTokenStream<'a>,
+    per_word: &'a mut TextAnalyzer,
+    table: &'a mut WordTable,
+    capacity: usize,
+}
+
+impl TokenStream for CachedWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let token = self.words.token_mut();
+            if let Some(known) = self.table.get(token.text.as_str()) {
+                match known {
+                    Some(text) => {
+                        token.text.clear();
+                        token.text.push_str(text);
+                        return true;
+                    }
+                    None => continue,
+                }
+            }
+            let analysed = analyse_word(self.per_word, &token.text);
+            if self.table.len() >= self.capacity {
+                self.table.clear();
+            }
+            self.table.insert(
+                Box::from(token.text.as_str()),
+                analysed.as_deref().map(Box::from),
+            );
+            if let Some(text) = analysed {
+                token.text = text;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
+    }
+}
+
+/// The token the analyzer gives a single word, `None` when it drops it.
+fn analyse_word(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    let text = stream.advance().then(|| stream.token().text.clone());
+    debug_assert!(
+        !stream.advance(),
+        "one word gives at most one token: {word:?}"
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::tests::positioned;
+    use crate::{analyzer_exact_uncached, analyzer_root_uncached, analyzer_stem_uncached};
+
+    fn texts() -> Vec<String> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        let mut texts: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        assert!(texts.len() >= 5, "seed resolutions missing");
+        texts.push(format!(
+            "ОΔΟΣ Ёлки ёлки ЁЛКИ {} конец и И в В 2023 ΣΑΣ",
+            "я".repeat(60)
+        ));
+        texts
+    }
+
+    #[test]
+    fn cached_tokens_are_the_analyzer_tokens() {
+        for (uncached, capacity) in [
+            (
+                analyzer_stem_uncached as fn() -> TextAnalyzer,
+                MAX_CACHED_WORDS,
+            ),
+            (analyzer_root_uncached, MAX_CACHED_WORDS),
+            (analyzer_exact_uncached, MAX_CACHED_WORDS),
+            // A table that starts over every few words.
+            (analyzer_stem_uncached, 3),
+            (analyzer_root_uncached, 1),
+        ] {
+            let mut cached = TextAnalyzer::from(CachedWords::with_capacity(uncached(), capacity));
+            let mut reference = uncached();
+            // Twice over every text: the second pass finds every word in the table.
+            for text in texts().iter().chain(texts().iter()) {
+                let expected = positioned(&mut reference, text);
+                assert!(!expected.is_empty());
+                assert_eq!(positioned(&mut cached, text), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_stays_bounded() {
+        let mut cached = CachedWords::with_capacity(analyzer_stem_uncached(), 10);
+        let text = texts().concat();
+        let mut stream = cached.token_stream(&text);
+        while stream.advance() {}
+        assert!(cached.table.len() <= 10);
+    }
+}
