@@ -8,12 +8,27 @@ use std::time::{Duration, Instant};
 use edusearch_resolution::parse_text;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::layout::IndexRoot;
 use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::schema::IndexSchema;
+
+/// Segments stop growing by merges at about this many documents.
+const SEGMENT_DOCS: usize = 100_000;
+
+/// Small segments are merged four at a time, and segments stop at about [`SEGMENT_DOCS`]
+/// documents: a search runs one thread per segment, so a large index is left in many
+/// segments of similar size (a few large ones keep one core busy while the other idles),
+/// and no document is rewritten by more than one merge.
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_num_segments(4);
+    policy.set_max_docs_before_merge(SEGMENT_DOCS);
+    policy
+}
 
 /// Whether a build reads everything or only what changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -254,6 +269,7 @@ fn write_generation(
     };
     edusearch_russian::register_analyzers(index.tokenizers());
     let mut writer: IndexWriter<TantivyDocument> = index.writer(options.writer_memory_bytes)?;
+    writer.set_merge_policy(Box::new(merge_policy()));
     let empty = Manifest::default();
     let old = previous.map_or(&empty, |(_, manifest)| manifest);
     let old_by_hash: HashMap<&str, &FileEntry> = old
