@@ -10,8 +10,11 @@ a tsvector GENERATED column (`russian` configuration) with a GIN index.
 import argparse
 import http.client
 import json
+import math
+import os
 import statistics
 import time
+import tomllib
 import urllib.parse
 
 import psycopg2
@@ -146,6 +149,68 @@ def edusearch_search(connection, query):
     return answer["total"], len(answer["hits"])
 
 
+def dcg(grades, k):
+    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades[:k]))
+
+
+def ndcg(ranked_grades, judged_grades, k=10):
+    """nDCG@k as `edusearch_search::eval::ndcg_at` computes it (gain 2^g - 1, log2 discount)."""
+    ideal = dcg(sorted(judged_grades, reverse=True), k)
+    return 0.0 if ideal <= 0 else min(1.0, dcg(ranked_grades, k) / ideal)
+
+
+def relevance(conn, tsv_path, queries_path):
+    """nDCG@10 of PostgreSQL FTS on the judged queries over the seed corpus.
+
+    What a plain deployment does: `websearch_to_tsquery('russian', query)` (every word, quoted
+    phrases), ranked by ts_rank_cd; a judged query's region and year filters become WHERE
+    clauses (PostgreSQL has no topics, so a topic filter is left out). Returns
+    (overall, {kind: [ndcg, ...]}).
+    """
+    cur = conn.cursor()
+    cur.execute("DROP TABLE IF EXISTS seed_items")
+    cur.execute(
+        """CREATE TABLE seed_items (
+            res_id text NOT NULL, source text NOT NULL, year int, region text,
+            municipality text, position int NOT NULL, addressee text, body text NOT NULL,
+            tsv tsvector GENERATED ALWAYS AS (to_tsvector('russian', body)) STORED)"""
+    )
+    with open(tsv_path, encoding="utf-8") as source:
+        cur.copy_expert(
+            "COPY seed_items (res_id, source, year, region, municipality, position, addressee,"
+            " body) FROM STDIN",
+            source,
+        )
+    conn.commit()
+    with open(queries_path, "rb") as file:
+        queries = tomllib.load(file)["query"]
+    by_kind = {}
+    for query in queries:
+        grades = {
+            (judgment["file"], judgment["item"]): judgment["grade"]
+            for judgment in query["judgments"]
+        }
+        where, params = ["tsv @@ q"], [query["query"]]
+        filters = query.get("filters", {})
+        if "region" in filters:
+            where.append("region = %s")
+            params.append(filters["region"])
+        if "year" in filters:
+            where.append("year BETWEEN %s AND %s")
+            params += [filters["year"], filters.get("year_to", filters["year"])]
+        cur.execute(
+            f"""SELECT source, position FROM seed_items,
+                   websearch_to_tsquery('russian', %s) AS q
+                WHERE {' AND '.join(where)}
+                ORDER BY ts_rank_cd(tsv, q) DESC, source, position LIMIT 10""",
+            params,
+        )
+        ranked = [grades.get((os.path.basename(source), position), 0) for source, position in cur]
+        by_kind.setdefault(query["kind"], []).append(ndcg(ranked, list(grades.values())))
+    every = [value for values in by_kind.values() for value in values]
+    return statistics.mean(every), by_kind
+
+
 def timed(function, repeat):
     times = []
     result = None
@@ -166,6 +231,8 @@ def main():
     parser.add_argument("--edusearch", required=True, help="host:port of edusearch serve")
     parser.add_argument("--queries", required=True)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--relevance", help="judged queries (tests/relevance/queries.toml)")
+    parser.add_argument("--seed-tsv", help="items of the corpus the judgments are about")
     args = parser.parse_args()
 
     conn = psycopg2.connect(args.dsn)
@@ -216,6 +283,16 @@ def main():
         f"{statistics.median(pg_medians) / statistics.median(es_medians):>6.1f}x"
     )
     print(f"geometric mean of pg/es ratios: {statistics.geometric_mean(ratios):.1f}x")
+    if args.relevance and args.seed_tsv:
+        overall, by_kind = relevance(conn, args.seed_tsv, args.relevance)
+        print(
+            f"\nrelevance of PostgreSQL FTS on {sum(map(len, by_kind.values()))} judged queries "
+            "(websearch_to_tsquery + ts_rank_cd over the seed corpus); edusearch's own figure: "
+            "cargo bench --bench relevance"
+        )
+        for kind, values in by_kind.items():
+            print(f"  {kind:<14} nDCG@10 {statistics.mean(values):.3f} ({len(values)} queries)")
+        print(f"  {'overall':<14} nDCG@10 {overall:.3f}")
     conn.close()
 
 

@@ -10,7 +10,9 @@
 # temporary folder on 127.0.0.1:PG_PORT (as the `postgres` user when run as root: root cannot
 # run postgres), loads the items into a table with a tsvector GENERATED column (`russian`) and a
 # GIN index, starts `edusearch serve` on 127.0.0.1:PORT, and times the query mix of
-# bench/queries.tsv on both (bench/pg_compare.py). Tears both down at the end.
+# bench/queries.tsv on both (bench/pg_compare.py). Then PostgreSQL's nDCG@10 on the judged
+# queries of tests/relevance over the seed corpus (compare with `cargo bench --bench relevance`).
+# Tears both down at the end.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -42,6 +44,11 @@ if [[ ! -s $TSV || $TSV -ot $DATA/.complete ]]; then
     log "exporting items of $DATA to $TSV"
     (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data "$DATA" --out "$TSV")
 fi
+
+# The judged queries of tests/relevance are about the seed corpus: its items, for PostgreSQL's nDCG.
+SEED_TSV=$TARGET/bench-corpus/seed-items.tsv
+log "exporting items of index-data/resolutions to $SEED_TSV"
+(cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data index-data/resolutions --out "$SEED_TSV")
 
 PG_DIR=$(mktemp -d)
 chmod 755 "$PG_DIR"
@@ -76,4 +83,5 @@ machine_info
 echo "postgres: $("$PG_BIN/postgres" --version); edusearch: $INDEX, cold start ${COLD_START_MS} ms"
 $PYTHON "$ROOT/bench/pg_compare.py" \
     --dsn "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" \
-    --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" --repeat "$REPEAT"
+    --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" --repeat "$REPEAT" \
+    --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV"
