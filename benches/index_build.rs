@@ -223,7 +223,7 @@ fn main() {
 fn bare_tantivy(dir: &Path, texts: &[String], memory: usize) -> usize {
     let mut builder = Schema::builder();
     let indexing = TextFieldIndexing::default()
-        .set_tokenizer(edusearch_russian::ANALYZER_STEM)
+        .set_tokenizer(edusearch_russian::analyzer_stem_name())
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text = builder.add_text_field(
         "text",

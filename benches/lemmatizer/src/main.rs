@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use edusearch_indexer::{BuildOptions, IndexRoot, IndexSchema, NoProgress, build_index, collect_files};
-use edusearch_russian::{ANALYZER_STEM, STOP_WORDS, YO_FOLD, register_analyzers};
+use edusearch_russian::{STOP_WORDS, YO_FOLD, analyzer_stem_name, register_analyzers};
 use edusearch_search::eval::{evaluate, load_query_set, render_table};
 use edusearch_search::{Engine, Pipeline};
 use rumorph::Dictionary;
@@ -95,7 +95,7 @@ fn main() {
     let schema = IndexSchema::new();
     let index = Index::create_in_dir(lemma_dir.path(), schema.schema.clone()).unwrap();
     register_analyzers(index.tokenizers());
-    index.tokenizers().register(ANALYZER_STEM, lemma_analyzer(dictionary));
+    index.tokenizers().register(analyzer_stem_name(), lemma_analyzer(dictionary));
     let mut writer: IndexWriter<TantivyDocument> = index.writer(50_000_000).unwrap();
     let started = Instant::now();
     for file in collect_files(&corpus).unwrap() {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::groups::{self, key_of};
 use edusearch_resolution::{Item, Resolution};
-use edusearch_russian::{ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM};
+use edusearch_russian::{ANALYZER_EXACT, ANALYZER_ROOT, analyzer_stem_name};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -158,9 +158,9 @@ impl IndexSchema {
         let item_position = builder.add_u64_field(fields::ITEM_POSITION, INDEXED | STORED | FAST);
         let item_number = builder.add_text_field(fields::ITEM_NUMBER, STORED);
         let addressee =
-            builder.add_text_field(fields::ADDRESSEE, text_options(ANALYZER_STEM, true));
+            builder.add_text_field(fields::ADDRESSEE, text_options(analyzer_stem_name(), true));
         let addressee_key = builder.add_text_field(fields::ADDRESSEE_KEY, STRING);
-        let text = builder.add_text_field(fields::TEXT, text_options(ANALYZER_STEM, true));
+        let text = builder.add_text_field(fields::TEXT, text_options(analyzer_stem_name(), true));
         // Only asked whether a form occurs at all (spelling correction leaves known words
         // alone), so neither frequencies nor positions are recorded.
         let text_exact = builder.add_text_field(
@@ -169,12 +169,16 @@ impl IndexSchema {
         );
         let text_root =
             builder.add_text_field(fields::TEXT_ROOT, text_options(ANALYZER_ROOT, false));
-        let title = builder.add_text_field(fields::TITLE, text_options(ANALYZER_STEM, true));
-        let event = builder.add_text_field(fields::EVENT, text_options(ANALYZER_STEM, true));
-        let topics_text =
-            builder.add_text_field(fields::TOPICS_TEXT, text_options(ANALYZER_STEM, false));
-        let place_text =
-            builder.add_text_field(fields::PLACE_TEXT, text_options(ANALYZER_STEM, false));
+        let title = builder.add_text_field(fields::TITLE, text_options(analyzer_stem_name(), true));
+        let event = builder.add_text_field(fields::EVENT, text_options(analyzer_stem_name(), true));
+        let topics_text = builder.add_text_field(
+            fields::TOPICS_TEXT,
+            text_options(analyzer_stem_name(), false),
+        );
+        let place_text = builder.add_text_field(
+            fields::PLACE_TEXT,
+            text_options(analyzer_stem_name(), false),
+        );
         let region = builder.add_facet_field(fields::REGION, FacetOptions::default().set_stored());
         let year = builder.add_facet_field(fields::YEAR, FacetOptions::default().set_stored());
         let topic = builder.add_facet_field(fields::TOPIC, FacetOptions::default().set_stored());
@@ -502,8 +506,9 @@ mod tests {
     #[test]
     fn an_index_analysed_by_an_older_analyzer_is_not_ours() {
         let json = serde_json::to_string(&IndexSchema::new().schema).unwrap();
-        assert!(json.contains(ANALYZER_STEM));
-        let older: Schema = serde_json::from_str(&json.replace(ANALYZER_STEM, "ru_stem")).unwrap();
+        assert!(json.contains(analyzer_stem_name()));
+        let older: Schema =
+            serde_json::from_str(&json.replace(analyzer_stem_name(), "ru_stem")).unwrap();
         assert!(IndexSchema::from_schema(&older).is_none());
     }
 }

@@ -5,6 +5,8 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer, TokenizerManager,
 };
 
+use std::sync::OnceLock;
+
 use crate::cached::CachedWords;
 use crate::normalize::{fold_yo, stemmer};
 use crate::stopwords::STOP_WORDS;
@@ -13,8 +15,9 @@ use crate::tokenizer::{LowerFold, WordTokenizer};
 
 // The registered names carry a version, bumped whenever an analyzer writes other tokens: the
 // schema stores the names, so an index written by an older version is recognised and rebuilt.
-/// Name of the stemming analyzer: lowercase, `ё -> е`, stop words, Snowball Russian stem,
-/// synonym keys.
+/// Base name of the stemming analyzer: lowercase, `ё -> е`, stop words, Snowball Russian stem,
+/// synonym keys. It is registered as [`analyzer_stem_name`], which adds a fingerprint of the
+/// synonym dictionary.
 pub const ANALYZER_STEM: &str = "ru_stem_2";
 /// Name of the root analyzer: the stemming analyzer plus derivational roots.
 pub const ANALYZER_ROOT: &str = "ru_root_1";
@@ -93,9 +96,22 @@ pub(crate) fn analyzer_exact_uncached() -> TextAnalyzer {
         .build()
 }
 
+/// The name the stemming analyzer is registered (and named in the schema) under: its base name
+/// and a fingerprint of the synonym dictionary, whose keys it writes — so an index written with
+/// another dictionary is recognised and rebuilt.
+pub fn analyzer_stem_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        format!(
+            "{ANALYZER_STEM}_{:08x}",
+            crate::Synonyms::builtin().fingerprint()
+        )
+    })
+}
+
 /// Registers every analyzer edusearch uses under its name, as the index writes text.
 pub fn register_analyzers(manager: &TokenizerManager) {
-    manager.register(ANALYZER_STEM, analyzer_stem());
+    manager.register(analyzer_stem_name(), analyzer_stem());
     manager.register(ANALYZER_EXACT, analyzer_exact());
     manager.register(ANALYZER_ROOT, analyzer_root());
 }
@@ -105,7 +121,7 @@ pub fn register_analyzers(manager: &TokenizerManager) {
 /// each word would turn every word into a phrase).
 pub fn query_analyzers() -> TokenizerManager {
     let manager = TokenizerManager::default();
-    manager.register(ANALYZER_STEM, analyzer_stem_uncached());
+    manager.register(analyzer_stem_name(), analyzer_stem_uncached());
     manager.register(ANALYZER_EXACT, analyzer_exact_uncached());
     manager.register(ANALYZER_ROOT, analyzer_root_uncached());
     manager

@@ -25,7 +25,8 @@ mod tokenizer;
 
 pub use analyzer::{
     ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DERIVATION, MapTextFilter, RUSSIAN_STEM, YO_FOLD,
-    analyzer_exact, analyzer_root, analyzer_stem, query_analyzers, register_analyzers,
+    analyzer_exact, analyzer_root, analyzer_stem, analyzer_stem_name, query_analyzers,
+    register_analyzers,
 };
 #[cfg(test)]
 pub(crate) use analyzer::{

@@ -393,8 +393,8 @@ impl Engine {
 
     /// The analyzer a query's text for `field` is read with.
     pub(crate) fn query_analyzer(&self, field: Field) -> Option<TextAnalyzer> {
-        let entry = self.index.schema().get_field_entry(field).clone();
-        let FieldType::Str(options) = entry.field_type() else {
+        let schema = self.index.schema();
+        let FieldType::Str(options) = schema.get_field_entry(field).field_type() else {
             return None;
         };
         self.query_tokenizers
