@@ -10,10 +10,7 @@ use edusearch_indexer::{
     topic_facet, year_facet,
 };
 use edusearch_resolution::Resolution;
-use tantivy::collector::{
-    Collector, Count, FacetCollector, FacetCounts as TantivyFacetCounts, FruitHandle,
-    MultiCollector, MultiFruit, TopDocs,
-};
+use tantivy::collector::{Collector, Count, FruitHandle, MultiCollector, MultiFruit, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, QueryParser,
     RangeQuery, TermQuery, TermSetQuery,
@@ -26,6 +23,7 @@ use tantivy::{
 };
 
 use crate::SearchError;
+use facet_tables::{FacetCounter, FacetTable};
 use std::collections::HashMap;
 use std::ops::Bound;
 
@@ -80,6 +78,8 @@ pub struct Engine {
     /// Facet counts of searches without text («Красноярский край» alone, a year chip): they
     /// count over whole slices of the index and repeat, so they are kept for this generation.
     browse_facets: Mutex<HashMap<String, Vec<FacetValue>>>,
+    /// Every document's region, year and topics (in [`FacetField::ALL`] order).
+    facet_tables: [Arc<FacetTable>; 3],
 }
 
 /// Facet counts kept in [`Engine::browse_facets`] before it starts again.
@@ -112,6 +112,18 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let searcher = reader.searcher();
+        let mut tables = Vec::with_capacity(FacetField::ALL.len());
+        for facet in FacetField::ALL {
+            tables.push(Arc::new(FacetTable::build(
+                &searcher,
+                facet.field_name(),
+                facet.root(),
+            )?));
+        }
+        let facet_tables: [Arc<FacetTable>; 3] = tables
+            .try_into()
+            .expect("one table for each of the three facets");
         Ok(Self {
             index,
             reader,
@@ -122,6 +134,7 @@ impl Engine {
             doc_groups: Vec::new(),
             query_tokenizers: edusearch_russian::query_analyzers(),
             browse_facets: Mutex::default(),
+            facet_tables,
         })
     }
 
@@ -230,7 +243,12 @@ impl Engine {
             let facet_handles: Vec<_> = FacetField::ALL
                 .into_iter()
                 .filter(|facet| !filters.filters(*facet))
-                .map(|facet| (facet, shared_facets.add_collector(facet_collector(facet))))
+                .map(|facet| {
+                    (
+                        facet,
+                        shared_facets.add_collector(self.facet_counter(facet)),
+                    )
+                })
                 .collect();
             let distinct = collapse.then(|| DistinctGroups {
                 doc_groups: &self.doc_groups,
@@ -287,7 +305,7 @@ impl Engine {
                 offset,
             )?;
         }
-        let mut shared_counts: Vec<(FacetField, TantivyFacetCounts)> = handles
+        let mut shared_counts: Vec<(FacetField, Vec<(String, u64)>)> = handles
             .into_iter()
             .map(|(facet, handle)| (facet, handle.extract(&mut facet_fruits)))
             .collect();
@@ -389,6 +407,15 @@ impl Engine {
         std::iter::once(exact)
             .chain(analyzed)
             .any(|term| searcher.doc_freq(&term).is_ok_and(|count| count > 0))
+    }
+
+    /// The collector counting a facet's values over the matches.
+    fn facet_counter(&self, facet: FacetField) -> FacetCounter {
+        let index = FacetField::ALL
+            .iter()
+            .position(|candidate| *candidate == facet)
+            .expect("every facet is in ALL");
+        self.facet_tables[index].counter()
     }
 
     /// The analyzer a query's text for `field` is read with.
@@ -941,7 +968,7 @@ impl Engine {
             return Ok(kept.clone());
         }
         let query = self.with_filters(text_query, filters, Some(facet));
-        let counts = searcher.search(query.as_ref(), &facet_collector(facet))?;
+        let counts = searcher.search(query.as_ref(), &self.facet_counter(facet))?;
         let values = facet_values_from(&counts, facet, filters);
         if let Some(key) = browse_key {
             let mut kept = lock(&self.browse_facets);
@@ -981,16 +1008,10 @@ fn ranked_scores(ranked: Vec<((f64, f64, i64), DocAddress)>, sort: Sort) -> Vec<
         .collect()
 }
 
-fn facet_collector(facet: FacetField) -> FacetCollector {
-    let mut collector = FacetCollector::for_field(facet.field_name());
-    collector.add_facet(facet.root());
-    collector
-}
-
 /// Facet values with their counts: years newest first, others by count; the chosen value is
 /// marked and kept even with no hits, so it can be undone.
 fn facet_values_from(
-    counts: &TantivyFacetCounts,
+    counts: &[(String, u64)],
     facet: FacetField,
     filters: &Filters,
 ) -> Vec<FacetValue> {
@@ -1000,16 +1021,13 @@ fn facet_values_from(
         FacetField::Topic => filters.topic.clone(),
     };
     let mut values: Vec<FacetValue> = counts
-        .get(facet.root())
-        .filter_map(|(facet_value, count)| {
-            let value = facet_value.to_path().last()?.to_string();
-            Some(FacetValue {
-                selected: selected
-                    .as_deref()
-                    .is_some_and(|chosen| chosen.trim().to_lowercase() == value.to_lowercase()),
-                value,
-                count,
-            })
+        .iter()
+        .map(|(value, count)| FacetValue {
+            selected: selected
+                .as_deref()
+                .is_some_and(|chosen| chosen.trim().to_lowercase() == value.to_lowercase()),
+            value: value.clone(),
+            count: *count,
         })
         .collect();
     match facet {
@@ -1045,7 +1063,7 @@ struct MainPass {
     total_matches: usize,
     ranked: Vec<((f64, f64, i64), DocAddress)>,
     facet_fruits: MultiFruit,
-    facet_handles: Vec<(FacetField, FruitHandle<TantivyFacetCounts>)>,
+    facet_handles: Vec<(FacetField, FruitHandle<Vec<(String, u64)>>)>,
     distinct_total: Option<usize>,
 }
 
@@ -1153,6 +1171,7 @@ enum FacetField {
 }
 
 impl FacetField {
+    /// The facets, in the order of [`Engine::facet_tables`].
     const ALL: [FacetField; 3] = [FacetField::Region, FacetField::Year, FacetField::Topic];
 
     fn field_name(self) -> &'static str {
@@ -1326,6 +1345,7 @@ fn facet_leaf(encoded: &str) -> Option<String> {
 }
 
 pub(crate) mod beyond;
+mod facet_tables;
 mod ranking;
 pub(crate) mod similar;
 

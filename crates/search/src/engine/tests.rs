@@ -388,3 +388,38 @@ fn derived_forms_are_highlighted_too() {
         item18.highlight
     );
 }
+
+#[test]
+fn facet_tables_count_what_tantivys_facet_collector_counts() {
+    use tantivy::collector::FacetCollector;
+    let engine = engine();
+    let searcher = engine.reader.searcher();
+    for text in ["профориентация", "наставничество педагогов", "ОВЗ", ""] {
+        for level in [Level::Items, Level::Resolutions] {
+            let filters = Filters {
+                level,
+                ..Filters::default()
+            };
+            let (text_query, _) = engine.text_query(text, Pipeline::Full);
+            let query = engine.with_filters(text_query.as_deref(), &filters, None);
+            for facet in FacetField::ALL {
+                let mut reference = FacetCollector::for_field(facet.field_name());
+                reference.add_facet(facet.root());
+                let expected: Vec<(String, u64)> = searcher
+                    .search(query.as_ref(), &reference)
+                    .unwrap()
+                    .get(facet.root())
+                    .map(|(value, count)| (value.to_path().last().unwrap().to_string(), count))
+                    .collect();
+                let mut ours = searcher
+                    .search(query.as_ref(), &engine.facet_counter(facet))
+                    .unwrap();
+                ours.sort();
+                let mut expected = expected;
+                expected.sort();
+                assert!(!expected.is_empty(), "{text:?} {facet:?}");
+                assert_eq!(ours, expected, "{text:?} {level:?} {facet:?}");
+            }
+        }
+    }
+}
