@@ -23,7 +23,7 @@ use tantivy::{
 };
 
 use crate::SearchError;
-use facet_tables::{FacetCounter, FacetTable};
+use facet_tables::{FacetCounter, FacetTable, ValueCounts};
 use std::collections::HashMap;
 use std::ops::Bound;
 
@@ -305,7 +305,7 @@ impl Engine {
                 offset,
             )?;
         }
-        let mut shared_counts: Vec<(FacetField, Vec<(String, u64)>)> = handles
+        let mut shared_counts: Vec<(FacetField, ValueCounts)> = handles
             .into_iter()
             .map(|(facet, handle)| (facet, handle.extract(&mut facet_fruits)))
             .collect();
@@ -1063,7 +1063,7 @@ struct MainPass {
     total_matches: usize,
     ranked: Vec<((f64, f64, i64), DocAddress)>,
     facet_fruits: MultiFruit,
-    facet_handles: Vec<(FacetField, FruitHandle<Vec<(String, u64)>>)>,
+    facet_handles: Vec<(FacetField, FruitHandle<ValueCounts>)>,
     distinct_total: Option<usize>,
 }
 

@@ -16,6 +16,9 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 /// No value.
 const NONE: u16 = u16::MAX;
 
+/// A facet's values with their counts (values with none left out).
+pub(crate) type ValueCounts = Vec<(String, u64)>;
+
 /// The values of one facet field (e.g. `/region/…`) for every document of a searcher.
 #[derive(Debug, Default)]
 pub(crate) struct FacetTable {
@@ -127,7 +130,7 @@ pub(crate) struct FacetCounterSegment {
 }
 
 impl Collector for FacetCounter {
-    type Fruit = Vec<(String, u64)>;
+    type Fruit = ValueCounts;
     type Child = FacetCounterSegment;
 
     fn for_segment(

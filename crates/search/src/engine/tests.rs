@@ -394,7 +394,8 @@ fn facet_tables_count_what_tantivys_facet_collector_counts() {
     use tantivy::collector::FacetCollector;
     let engine = engine();
     let searcher = engine.reader.searcher();
-    for text in ["профориентация", "наставничество педагогов", "ОВЗ", ""] {
+    for text in ["профориентация", "наставничество педагогов", "ОВЗ", ""]
+    {
         for level in [Level::Items, Level::Resolutions] {
             let filters = Filters {
                 level,
