@@ -76,22 +76,27 @@ PG_QUERIES = {
 }
 
 
-def load(conn, tsv_path):
-    cur = conn.cursor()
-    cur.execute("DROP TABLE IF EXISTS items")
+def create_and_copy(cur, table, tsv_path):
+    """(Re)creates an items table with its tsvector column and copies the TSV into it."""
+    cur.execute(f"DROP TABLE IF EXISTS {table}")
     cur.execute(
-        """CREATE TABLE items (
+        f"""CREATE TABLE {table} (
             res_id text NOT NULL, source text NOT NULL, year int, region text,
             municipality text, position int NOT NULL, addressee text, body text NOT NULL,
             tsv tsvector GENERATED ALWAYS AS (to_tsvector('russian', body)) STORED)"""
     )
-    started = time.perf_counter()
     with open(tsv_path, encoding="utf-8") as source:
         cur.copy_expert(
-            "COPY items (res_id, source, year, region, municipality, position, addressee, body)"
-            " FROM STDIN",
+            f"COPY {table} (res_id, source, year, region, municipality, position, addressee,"
+            " body) FROM STDIN",
             source,
         )
+
+
+def load(conn, tsv_path):
+    cur = conn.cursor()
+    started = time.perf_counter()
+    create_and_copy(cur, "items", tsv_path)
     copied = time.perf_counter() - started
     started = time.perf_counter()
     cur.execute("CREATE INDEX items_tsv ON items USING gin (tsv)")
@@ -168,19 +173,7 @@ def relevance(conn, tsv_path, queries_path):
     (overall, {kind: [ndcg, ...]}).
     """
     cur = conn.cursor()
-    cur.execute("DROP TABLE IF EXISTS seed_items")
-    cur.execute(
-        """CREATE TABLE seed_items (
-            res_id text NOT NULL, source text NOT NULL, year int, region text,
-            municipality text, position int NOT NULL, addressee text, body text NOT NULL,
-            tsv tsvector GENERATED ALWAYS AS (to_tsvector('russian', body)) STORED)"""
-    )
-    with open(tsv_path, encoding="utf-8") as source:
-        cur.copy_expert(
-            "COPY seed_items (res_id, source, year, region, municipality, position, addressee,"
-            " body) FROM STDIN",
-            source,
-        )
+    create_and_copy(cur, "seed_items", tsv_path)
     conn.commit()
     with open(queries_path, "rb") as file:
         queries = tomllib.load(file)["query"]

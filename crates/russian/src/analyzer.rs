@@ -301,13 +301,7 @@ mod tests {
 
     #[test]
     fn analyzers_give_the_tokens_of_the_tantivy_steps() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
-        let mut texts: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
-            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
-            .collect();
-        assert!(texts.len() >= 5, "seed resolutions missing");
+        let mut texts = crate::tokenizer::tests::seed_texts();
         texts.push(format!("ОΔΟΣ Ёлки {} конец", "я".repeat(60)));
         let mut quick = [analyzer_stem(), analyzer_root(), analyzer_exact()];
         let mut reference = reference_analyzers();

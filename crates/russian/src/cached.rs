@@ -132,13 +132,7 @@ mod tests {
     use crate::{analyzer_exact_uncached, analyzer_root_uncached, analyzer_stem_uncached};
 
     fn texts() -> Vec<String> {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
-        let mut texts: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
-            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
-            .collect();
-        assert!(texts.len() >= 5, "seed resolutions missing");
+        let mut texts = crate::tokenizer::tests::seed_texts();
         texts.push(format!(
             "ОΔΟΣ Ёлки ёлки ЁЛКИ {} конец и И в В 2023 ΣΑΣ",
             "я".repeat(60)

@@ -492,21 +492,9 @@ mod tests {
         synonyms.key(group).to_string()
     }
 
-    /// The stemming analyzer's tokens of a text with their byte offsets.
+    /// The stemming analyzer's tokens of a text with their byte offsets and positions.
     fn indexed(text: &str) -> Vec<(String, usize, usize, usize)> {
-        let mut analyzer = crate::analyzer_stem();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            out.push((
-                token.text.clone(),
-                token.offset_from,
-                token.offset_to,
-                token.position,
-            ));
-        }
-        out
+        crate::tokenizer::tests::positioned(&mut crate::analyzer_stem(), text)
     }
 
     #[test]

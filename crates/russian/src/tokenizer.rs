@@ -158,6 +158,18 @@ pub(crate) mod tests {
     use super::*;
     use crate::YO_FOLD;
 
+    /// The seed resolutions' texts (`index-data/resolutions`), for tests on real text.
+    pub(crate) fn seed_texts() -> Vec<String> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        let texts: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        assert!(texts.len() >= 5, "seed resolutions missing");
+        texts
+    }
+
     /// Each token of a text with its offsets and position.
     pub(crate) fn positioned(
         analyzer: &mut TextAnalyzer,

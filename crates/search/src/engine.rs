@@ -411,11 +411,8 @@ impl Engine {
 
     /// The collector counting a facet's values over the matches.
     fn facet_counter(&self, facet: FacetField) -> FacetCounter {
-        let index = FacetField::ALL
-            .iter()
-            .position(|candidate| *candidate == facet)
-            .expect("every facet is in ALL");
-        self.facet_tables[index].counter()
+        // The tables are built in `FacetField::ALL` order, which is the enum's.
+        self.facet_tables[facet as usize].counter()
     }
 
     /// The analyzer a query's text for `field` is read with.
@@ -1171,9 +1168,17 @@ enum FacetField {
 }
 
 impl FacetField {
-    /// The facets, in the order of [`Engine::facet_tables`].
+    /// The facets, in the order of [`Engine::facet_tables`] (their discriminants).
     const ALL: [FacetField; 3] = [FacetField::Region, FacetField::Year, FacetField::Topic];
+}
 
+const _: () = assert!(
+    FacetField::ALL[0] as usize == 0
+        && FacetField::ALL[1] as usize == 1
+        && FacetField::ALL[2] as usize == 2
+);
+
+impl FacetField {
     fn field_name(self) -> &'static str {
         match self {
             FacetField::Region => edusearch_indexer::fields::REGION,
