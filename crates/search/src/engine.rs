@@ -291,10 +291,10 @@ impl Engine {
             facet_handles: handles,
             distinct_total,
         } = pass;
-        let full_query = self.with_filters(text_query.as_deref(), &filters, None);
         let mut addresses = ranked_scores(ranked, request.sort);
         let total = distinct_total.unwrap_or(total_matches);
         if collapse {
+            let full_query = self.with_filters(text_query.as_deref(), &filters, None);
             addresses = self.collapse_groups(
                 &searcher,
                 full_query.as_ref(),
