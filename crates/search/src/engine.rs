@@ -10,7 +10,7 @@ use edusearch_indexer::{
     topic_facet, year_facet,
 };
 use edusearch_resolution::Resolution;
-use tantivy::collector::{Collector, Count, FruitHandle, MultiCollector, MultiFruit, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, QueryParser,
     RangeQuery, TermQuery, TermSetQuery,
@@ -80,6 +80,8 @@ pub struct Engine {
     browse_facets: Mutex<HashMap<String, Vec<FacetValue>>>,
     /// Every document's region, year and topics (in [`FacetField::ALL`] order).
     facet_tables: [Arc<FacetTable>; 3],
+    /// Per segment of the searcher, a bit for each resolution document.
+    resolution_docs: Vec<Arc<[u64]>>,
 }
 
 /// Facet counts kept in [`Engine::browse_facets`] before it starts again.
@@ -124,6 +126,7 @@ impl Engine {
         let facet_tables: [Arc<FacetTable>; 3] = tables
             .try_into()
             .expect("one table for each of the three facets");
+        let resolution_docs = resolution_docs(&searcher, &schema)?;
         Ok(Self {
             index,
             reader,
@@ -135,6 +138,7 @@ impl Engine {
             query_tokenizers: edusearch_russian::query_analyzers(),
             browse_facets: Mutex::default(),
             facet_tables,
+            resolution_docs,
         })
     }
 
@@ -236,60 +240,66 @@ impl Engine {
             request.per_page
         };
         // One pass collects the total, the page of hits and the facets whose own filter is not
-        // set (their query is the main one); a facet with a filter set needs a pass of its own.
-        let main_pass = |text_query: Option<&dyn Query>| -> Result<MainPass, SearchError> {
-            let query = self.with_filters(text_query, &filters, None);
-            let mut shared_facets = MultiCollector::new();
-            let facet_handles: Vec<_> = FacetField::ALL
-                .into_iter()
-                .filter(|facet| !filters.filters(*facet))
-                .map(|facet| {
-                    (
-                        facet,
-                        shared_facets.add_collector(self.facet_counter(facet)),
-                    )
-                })
-                .collect();
-            let distinct = collapse.then(|| DistinctGroups {
-                doc_groups: &self.doc_groups,
-                groups: self.groups.len(),
-            });
-            let (total_matches, ranked, facet_fruits, distinct_total) = searcher.search(
-                query.as_ref(),
-                &(
-                    Count,
-                    ranking_collector(window, if collapse { 0 } else { offset }, request.sort),
-                    shared_facets,
-                    distinct,
-                ),
-            )?;
-            Ok(MainPass {
-                total_matches,
-                ranked,
-                facet_fruits,
-                facet_handles,
-                distinct_total,
-            })
-        };
+        // set (their query is the main one). With text, one facet filter is checked in the
+        // pass, which then also counts that facet; any other facet with a filter set needs a
+        // pass of its own.
+        let filter_in_pass = FacetField::ALL
+            .into_iter()
+            .find(|facet| filters.filters(*facet))
+            .filter(|_| strict.is_some());
+        let main_pass =
+            |text_query: Option<&dyn Query>| -> Result<pass::MainPassFruit, SearchError> {
+                let query = self.pass_query(text_query, &filters, filter_in_pass);
+                let collector = pass::MainPass {
+                    ranking: ranking_collector(
+                        window,
+                        if collapse { 0 } else { offset },
+                        request.sort,
+                    ),
+                    facets: FacetField::ALL.map(|facet| {
+                        (!filters.filters(facet) || filter_in_pass == Some(facet))
+                            .then(|| self.facet_tables[facet as usize].as_ref())
+                    }),
+                    skip: (filters.level == Level::Items)
+                        .then_some(self.resolution_docs.as_slice()),
+                    filter: filter_in_pass.map(|facet| self.facet_filter(facet, &filters)),
+                    topic_boost: filters
+                        .topic_boost
+                        .as_deref()
+                        .filter(|_| text_query.is_some())
+                        .and_then(|topic| {
+                            let table = self.facet_tables[FacetField::Topic as usize].as_ref();
+                            Some(pass::TopicBoost {
+                                table,
+                                topic: table.id_of(topic)?,
+                                boost: TOPIC_BOOST,
+                            })
+                        }),
+                    distinct: collapse.then(|| DistinctGroups {
+                        doc_groups: &self.doc_groups,
+                        groups: self.groups.len(),
+                    }),
+                };
+                Ok(searcher.search(query.as_ref(), &collector)?)
+            };
         let mut text_query = strict;
         let mut pass = main_pass(text_query.as_deref())?;
         let mut relaxed = false;
-        if pass.total_matches < RELAX_BELOW
+        if pass.total < RELAX_BELOW
             && let Some(widened) = widened
         {
             let wider = main_pass(Some(widened.as_ref()))?;
-            if wider.total_matches > pass.total_matches {
+            if wider.total > pass.total {
                 pass = wider;
                 text_query = Some(widened);
                 relaxed = true;
             }
         }
-        let MainPass {
-            total_matches,
+        let pass::MainPassFruit {
+            total: total_matches,
             ranked,
-            mut facet_fruits,
-            facet_handles: handles,
-            distinct_total,
+            facets: pass_facets,
+            distinct: distinct_total,
         } = pass;
         let mut addresses = ranked_scores(ranked, request.sort);
         let total = distinct_total.unwrap_or(total_matches);
@@ -305,9 +315,10 @@ impl Engine {
                 offset,
             )?;
         }
-        let mut shared_counts: Vec<(FacetField, ValueCounts)> = handles
+        let mut shared_counts: Vec<(FacetField, ValueCounts)> = FacetField::ALL
             .into_iter()
-            .map(|(facet, handle)| (facet, handle.extract(&mut facet_fruits)))
+            .zip(pass_facets)
+            .filter_map(|(facet, counts)| Some((facet, counts?)))
             .collect();
         // Stems mark inflected forms; roots mark derived ones («профориентационных»).
         let mut snippets = Vec::new();
@@ -675,13 +686,12 @@ impl Engine {
             .iter()
             .filter_map(|name| schema.get_field(name).ok())
             .collect();
+        let boosts: Vec<(Field, f32)> = FIELD_BOOSTS
+            .iter()
+            .filter_map(|(name, boost)| Some((schema.get_field(name).ok()?, *boost)))
+            .collect();
         let mut parser =
             QueryParser::new(self.index.schema(), fields, self.query_tokenizers.clone());
-        for (name, boost) in FIELD_BOOSTS {
-            if let Ok(field) = schema.get_field(name) {
-                parser.set_field_boost(field, *boost);
-            }
-        }
         if conjunction {
             parser.set_conjunction_by_default();
         }
@@ -690,7 +700,20 @@ impl Engine {
         if !errors.is_empty() {
             tracing::debug!(?errors, query, "query parsed leniently");
         }
-        Some(parsed)
+        let boost_of = |field: Field| {
+            boosts
+                .iter()
+                .find(|(boosted, _)| *boosted == field)
+                .map_or(1.0, |(_, boost)| *boost)
+        };
+        if let Some(flat) = flatten::flatten(parsed.as_ref(), &boost_of) {
+            return Some(flat);
+        }
+        // A kind of query the flattening does not know: the parser's own boosts.
+        for (field, boost) in &boosts {
+            parser.set_field_boost(*field, *boost);
+        }
+        Some(parser.parse_query_lenient(query).0)
     }
 
     /// The text query (or all documents) with the filters; `except` leaves one facet out.
@@ -700,6 +723,63 @@ impl Engine {
         filters: &Filters,
         except: Option<FacetField>,
     ) -> Box<dyn Query> {
+        self.filtered(text_query, filters, except, false)
+    }
+
+    /// The query of a main pass: [`Engine::with_filters`] without what [`pass::MainPass`]
+    /// checks itself (the facet filter `in_pass`, leaving out resolution documents, the
+    /// topic boost).
+    fn pass_query(
+        &self,
+        text_query: Option<&dyn Query>,
+        filters: &Filters,
+        in_pass: Option<FacetField>,
+    ) -> Box<dyn Query> {
+        self.filtered(text_query, filters, in_pass, true)
+    }
+
+    /// The filter of a facet as [`pass::MainPass`] checks it: the accepted value ids.
+    fn facet_filter(&self, facet: FacetField, filters: &Filters) -> pass::FacetFilter<'_> {
+        let table = self.facet_tables[facet as usize].as_ref();
+        let accepted = match facet {
+            FacetField::Region => {
+                let region = filters.region.as_deref().unwrap_or_default().trim();
+                table.accepting(|name| name == region)
+            }
+            FacetField::Year => {
+                let from = filters.year.unwrap_or_default();
+                let to = filters.year_to.unwrap_or(from);
+                table.accepting(|name| {
+                    name.parse::<i32>()
+                        .is_ok_and(|year| (from..=to).contains(&year))
+                })
+            }
+            FacetField::Topic => {
+                let name = self.topic_name(filters.topic.as_deref().unwrap_or_default());
+                table.accepting(|known| known == name)
+            }
+        };
+        pass::FacetFilter {
+            facet,
+            table,
+            accepted,
+        }
+    }
+
+    /// The taxonomy's name of a topic as given in a filter.
+    fn topic_name(&self, topic: &str) -> String {
+        edusearch_resolution::topics::Taxonomy::builtin()
+            .find(topic)
+            .map_or_else(|| topic.trim().to_string(), |found| found.name.clone())
+    }
+
+    fn filtered(
+        &self,
+        text_query: Option<&dyn Query>,
+        filters: &Filters,
+        except: Option<FacetField>,
+        for_pass: bool,
+    ) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match text_query {
             Some(query) => clauses.push((Occur::Must, query.box_clone())),
@@ -707,9 +787,11 @@ impl Engine {
         }
         // Items are most documents: rather than intersecting the text's matches with all of
         // them (which seeks through every field's postings), the few resolution documents are
-        // excluded. Resolutions are asked for directly.
+        // excluded (by the main pass itself, where it runs). Resolutions are asked for
+        // directly.
         let mut filter_terms = Vec::new();
         match filters.level {
+            Level::Items if for_pass => {}
             Level::Items => clauses.push((
                 Occur::MustNot,
                 self.term(self.schema.kind, DocKind::Resolution.as_str()),
@@ -758,9 +840,7 @@ impl Engine {
             .as_deref()
             .filter(|_| except != Some(FacetField::Topic))
         {
-            let name = edusearch_resolution::topics::Taxonomy::builtin()
-                .find(topic)
-                .map_or_else(|| topic.trim().to_string(), |found| found.name.clone());
+            let name = self.topic_name(topic);
             filter_terms.push(Term::from_facet(self.schema.topic, &topic_facet(&name)));
         }
         if let Some(addressee) = &filters.addressee {
@@ -790,6 +870,7 @@ impl Engine {
         }
         if let Some(topic) = &filters.topic_boost
             && text_query.is_some()
+            && !for_pass
         {
             // Hits on the topic the query names rank higher; others stay.
             let term = Term::from_facet(self.schema.topic, &topic_facet(topic));
@@ -798,6 +879,10 @@ impl Engine {
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(Box::new(boost), TOPIC_BOOST)),
             ));
+        }
+        if let [(Occur::Must, query)] = clauses.as_mut_slice() {
+            // The text alone: a union of terms is then scored as one (see `flatten`).
+            return std::mem::replace(query, Box::new(AllQuery));
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -978,6 +1063,28 @@ impl Engine {
     }
 }
 
+/// Per segment of a searcher, a bit for each resolution document (by doc id).
+fn resolution_docs(searcher: &Searcher, schema: &IndexSchema) -> tantivy::Result<Vec<Arc<[u64]>>> {
+    use tantivy::DocSet;
+    let term = Term::from_field_text(schema.kind, DocKind::Resolution.as_str());
+    let mut all = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let mut bits = vec![0u64; (segment.max_doc() as usize).div_ceil(64)];
+        if let Some(mut postings) = segment
+            .inverted_index(schema.kind)?
+            .read_postings(&term, IndexRecordOption::Basic)?
+        {
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                bits[doc as usize / 64] |= 1 << (doc % 64);
+                doc = postings.advance();
+            }
+        }
+        all.push(Arc::from(bits));
+    }
+    Ok(all)
+}
+
 /// A poisoned lock only means a search panicked while holding it; what it guards stays valid.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -1053,15 +1160,6 @@ struct TextQueries {
     /// Hits with some of the words after those with all of them.
     widened: Option<Box<dyn Query>>,
     synonyms: Vec<SynonymUse>,
-}
-
-/// What the one pass over the matches collects.
-struct MainPass {
-    total_matches: usize,
-    ranked: Vec<((f64, f64, i64), DocAddress)>,
-    facet_fruits: MultiFruit,
-    facet_handles: Vec<(FacetField, FruitHandle<ValueCounts>)>,
-    distinct_total: Option<usize>,
 }
 
 /// Which query pipeline runs.
@@ -1351,6 +1449,8 @@ fn facet_leaf(encoded: &str) -> Option<String> {
 
 pub(crate) mod beyond;
 mod facet_tables;
+mod flatten;
+mod pass;
 mod ranking;
 pub(crate) mod similar;
 

@@ -30,7 +30,7 @@ pub(crate) struct FacetTable {
 
 /// The value ids of a segment's documents.
 #[derive(Debug)]
-enum SegmentValues {
+pub(crate) enum SegmentValues {
     /// At most one value a document (`NONE` for none).
     Single(Vec<u16>),
     /// Any number: the values of document `d` are `values[offsets[d]..offsets[d + 1]]`.
@@ -99,6 +99,46 @@ impl FacetTable {
     }
 
     /// The collector counting each value over the matching documents.
+    /// The values of one segment's documents.
+    pub(crate) fn segment(&self, segment: SegmentOrdinal) -> Option<Arc<SegmentValues>> {
+        self.segments.get(segment as usize).cloned()
+    }
+
+    /// The number of distinct values (ids run from 0 to this).
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Which value ids a predicate on the value names accepts (indexed by id).
+    pub(crate) fn accepting(&self, accept: impl Fn(&str) -> bool) -> Arc<[bool]> {
+        self.names.iter().map(|name| accept(name)).collect()
+    }
+
+    /// The id of a value.
+    pub(crate) fn id_of(&self, name: &str) -> Option<u16> {
+        let index = self.names.iter().position(|known| known == name)?;
+        u16::try_from(index).ok()
+    }
+
+    /// The sum of segments' counts by value id, as (name, count) for the values counted.
+    pub(crate) fn merged_counts(
+        &self,
+        segments: impl IntoIterator<Item = Vec<u64>>,
+    ) -> ValueCounts {
+        let mut counts = vec![0u64; self.names.len()];
+        for segment in segments {
+            for (total, count) in counts.iter_mut().zip(segment) {
+                *total += count;
+            }
+        }
+        self.names
+            .iter()
+            .zip(counts)
+            .filter(|(_, count)| *count > 0)
+            .map(|(name, count)| (name.clone(), count))
+            .collect()
+    }
+
     pub(crate) fn counter(self: &Arc<Self>) -> FacetCounter {
         FacetCounter {
             table: Arc::clone(self),
@@ -124,24 +164,16 @@ pub(crate) struct FacetCounter {
     table: Arc<FacetTable>,
 }
 
-pub(crate) struct FacetCounterSegment {
-    values: Option<Arc<SegmentValues>>,
-    counts: Vec<u64>,
-}
-
 impl Collector for FacetCounter {
     type Fruit = ValueCounts;
-    type Child = FacetCounterSegment;
+    type Child = SegmentCounts;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
         _reader: &SegmentReader,
-    ) -> tantivy::Result<FacetCounterSegment> {
-        Ok(FacetCounterSegment {
-            values: self.table.segments.get(segment as usize).cloned(),
-            counts: vec![0; self.table.names.len()],
-        })
+    ) -> tantivy::Result<SegmentCounts> {
+        Ok(SegmentCounts::new(&self.table, segment))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -149,48 +181,70 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Self::Fruit> {
-        let mut counts = vec![0u64; self.table.names.len()];
-        for fruit in fruits {
-            for (total, count) in counts.iter_mut().zip(fruit) {
-                *total += count;
-            }
-        }
-        Ok(self
-            .table
-            .names
-            .iter()
-            .zip(counts)
-            .filter(|(_, count)| *count > 0)
-            .map(|(name, count)| (name.clone(), count))
-            .collect())
+        Ok(self.table.merged_counts(fruits))
     }
 }
 
-impl SegmentCollector for FacetCounterSegment {
-    type Fruit = Vec<u64>;
+impl SegmentValues {
+    /// The value ids of a document (none, one, or for topics several).
+    #[inline]
+    pub(crate) fn ids(&self, doc: DocId) -> &[u16] {
+        let doc = doc as usize;
+        match self {
+            SegmentValues::Single(ids) => match ids.get(doc) {
+                Some(id) if *id != NONE => std::slice::from_ref(id),
+                _ => &[],
+            },
+            SegmentValues::Multi { offsets, values } => {
+                match (offsets.get(doc), offsets.get(doc + 1)) {
+                    (Some(&start), Some(&end)) => &values[start as usize..end as usize],
+                    _ => &[],
+                }
+            }
+        }
+    }
+}
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        match self.values.as_deref() {
-            Some(SegmentValues::Single(ids)) => {
-                if let Some(&id) = ids.get(doc as usize)
-                    && id != NONE
-                {
-                    self.counts[usize::from(id)] += 1;
-                }
-            }
-            Some(SegmentValues::Multi { offsets, values }) => {
-                let doc = doc as usize;
-                if let (Some(&start), Some(&end)) = (offsets.get(doc), offsets.get(doc + 1)) {
-                    for &id in &values[start as usize..end as usize] {
-                        self.counts[usize::from(id)] += 1;
-                    }
-                }
-            }
-            None => {}
+/// Counts of one segment's values, by id.
+#[derive(Debug)]
+pub(crate) struct SegmentCounts {
+    values: Option<Arc<SegmentValues>>,
+    counts: Vec<u64>,
+}
+
+impl SegmentCounts {
+    /// Counts of a table's values in one segment, all zero.
+    pub(crate) fn new(table: &FacetTable, segment: SegmentOrdinal) -> Self {
+        Self {
+            values: table.segment(segment),
+            counts: vec![0; table.len()],
         }
     }
 
-    fn harvest(self) -> Vec<u64> {
+    /// Counts a document's values.
+    #[inline]
+    pub(crate) fn add(&mut self, doc: DocId) {
+        if let Some(values) = self.values.as_deref() {
+            for &id in values.ids(doc) {
+                self.counts[usize::from(id)] += 1;
+            }
+        }
+    }
+
+    /// The counts by value id.
+    pub(crate) fn into_counts(self) -> Vec<u64> {
         self.counts
+    }
+}
+
+impl SegmentCollector for SegmentCounts {
+    type Fruit = Vec<u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.add(doc);
+    }
+
+    fn harvest(self) -> Vec<u64> {
+        self.into_counts()
     }
 }

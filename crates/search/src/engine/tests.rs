@@ -424,3 +424,120 @@ fn facet_tables_count_what_tantivys_facet_collector_counts() {
         }
     }
 }
+
+/// The main pass checks the resolution exclusion, the topic boost and one facet filter per
+/// document: its total, facet counts and ranking must be what the same filters as query
+/// clauses give.
+#[test]
+fn the_main_pass_counts_and_ranks_as_query_clauses_would() {
+    let engine = engine();
+    let searcher = engine.reader.searcher();
+    let all = engine.all_facets(Level::Items).unwrap();
+    let region = all.region[0].value.clone();
+    let topic = all.topic[0].value.clone();
+    let year: i32 = all.year[0].value.parse().unwrap();
+    let cases: Vec<(&str, Filters)> = vec![
+        ("профориентация", Filters::default()),
+        (
+            "профориентация",
+            Filters {
+                year: Some(year),
+                ..Filters::default()
+            },
+        ),
+        (
+            "педагогов",
+            Filters {
+                region: Some(region.clone()),
+                ..Filters::default()
+            },
+        ),
+        (
+            "работа",
+            Filters {
+                topic: Some(topic.clone()),
+                year: Some(year - 2),
+                year_to: Some(year),
+                ..Filters::default()
+            },
+        ),
+        (
+            "обучающихся",
+            Filters {
+                year: Some(year - 3),
+                year_to: Some(year),
+                level: Level::Resolutions,
+                ..Filters::default()
+            },
+        ),
+    ];
+    for (text, mut filters) in cases {
+        filters.topic_boost = understand(text).topic_boost;
+        let request = SearchRequest {
+            q: text.to_string(),
+            region: filters.region.clone(),
+            year: filters.year,
+            year_to: filters.year_to,
+            topic: filters.topic.clone(),
+            level: filters.level,
+            per_page: 50,
+            ..SearchRequest::query(text)
+        };
+        let response = engine.search(&request).unwrap();
+        assert!(
+            !response.query.relaxed,
+            "{text:?} {filters:?}: enough hits with every word"
+        );
+        let (text_query, _) = engine.text_query(text, Pipeline::Full);
+        let query = engine.with_filters(text_query.as_deref(), &filters, None);
+        let expected_total = searcher.search(query.as_ref(), &Count).unwrap();
+        assert!(expected_total > 0, "{text:?} {filters:?}");
+        assert_eq!(
+            response.total_matches, expected_total,
+            "{text:?} {filters:?}"
+        );
+        // Scores to 1/1000: summed in another order, they may differ in the last bits.
+        let milli = |score: f32| (score * 1000.0).round() as i64;
+        let expected_order: Vec<(String, Option<u32>, i64)> = engine
+            .top_docs(&searcher, query.as_ref(), &request, 0)
+            .unwrap()
+            .into_iter()
+            .map(|(score, address)| {
+                let document: TantivyDocument = searcher.doc(address).unwrap();
+                let hit = engine.hit(&document, 0.0, filters.level, &[]);
+                (hit.resolution_id, hit.item_position, milli(score))
+            })
+            .collect();
+        let order: Vec<(String, Option<u32>, i64)> = response
+            .hits
+            .iter()
+            .map(|hit| {
+                (
+                    hit.resolution_id.clone(),
+                    hit.item_position,
+                    milli(hit.score),
+                )
+            })
+            .collect();
+        assert_eq!(order, expected_order, "{text:?} {filters:?}");
+        for (facet, values) in [
+            (FacetField::Region, &response.facets.region),
+            (FacetField::Year, &response.facets.year),
+            (FacetField::Topic, &response.facets.topic),
+        ] {
+            let except = filters.filters(facet).then_some(facet);
+            let query = engine.with_filters(text_query.as_deref(), &filters, except);
+            let mut expected = searcher
+                .search(query.as_ref(), &engine.facet_counter(facet))
+                .unwrap();
+            expected.sort();
+            let mut ours: Vec<(String, u64)> = values
+                .iter()
+                .filter(|value| value.count > 0)
+                .map(|value| (value.value.clone(), value.count))
+                .collect();
+            ours.sort();
+            assert_eq!(ours, expected, "{text:?} {filters:?} {facet:?}");
+        }
+    }
+}
