@@ -231,6 +231,14 @@ impl SegmentCounts {
         }
     }
 
+    /// Counts value ids already read from this segment's values.
+    #[inline]
+    pub(crate) fn add_ids(&mut self, ids: &[u16]) {
+        for &id in ids {
+            self.counts[usize::from(id)] += 1;
+        }
+    }
+
     /// The counts by value id.
     pub(crate) fn into_counts(self) -> Vec<u64> {
         self.counts

@@ -165,16 +165,14 @@ impl SegmentCollector for MainPassSegment {
         }
         let mut filtered = None;
         if let Some((facet, values, accepted)) = &self.filter {
+            let ids = values.as_deref().map_or(&[][..], |values| values.ids(doc));
             // The filter's own facet is counted over the matches without the filter.
             if let Some(counts) = &mut self.counts[*facet] {
-                counts.add(doc);
+                counts.add_ids(ids);
             }
-            let passes = values.as_deref().is_some_and(|values| {
-                values
-                    .ids(doc)
-                    .iter()
-                    .any(|id| accepted.get(usize::from(*id)).copied().unwrap_or(false))
-            });
+            let passes = ids
+                .iter()
+                .any(|id| accepted.get(usize::from(*id)).copied().unwrap_or(false));
             if !passes {
                 return;
             }
