@@ -82,6 +82,9 @@ pub struct Engine {
     facet_tables: [Arc<FacetTable>; 3],
     /// Per segment of the searcher, a bit for each resolution document.
     resolution_docs: Vec<Arc<[u64]>>,
+    /// The same facts as `facet_tables` and `resolution_docs`, a word a document, when
+    /// they fit.
+    packed: Option<packed::PackedFacts>,
 }
 
 /// Facet counts kept in [`Engine::browse_facets`] before it starts again.
@@ -127,6 +130,10 @@ impl Engine {
             .try_into()
             .expect("one table for each of the three facets");
         let resolution_docs = resolution_docs(&searcher, &schema)?;
+        let packed = packed::PackedFacts::build(
+            facet_tables.each_ref().map(|table| table.as_ref()),
+            &resolution_docs,
+        );
         Ok(Self {
             index,
             reader,
@@ -139,6 +146,7 @@ impl Engine {
             browse_facets: Mutex::default(),
             facet_tables,
             resolution_docs,
+            packed,
         })
     }
 
@@ -279,6 +287,7 @@ impl Engine {
                         doc_groups: &self.doc_groups,
                         groups: self.groups.len(),
                     }),
+                    packed: self.packed.as_ref(),
                 };
                 Ok(searcher.search(query.as_ref(), &collector)?)
             };
@@ -1450,6 +1459,7 @@ fn facet_leaf(encoded: &str) -> Option<String> {
 pub(crate) mod beyond;
 mod facet_tables;
 mod flatten;
+mod packed;
 mod pass;
 mod ranking;
 pub(crate) mod similar;

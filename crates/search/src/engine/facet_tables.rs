@@ -98,10 +98,23 @@ impl FacetTable {
         Ok(Self { names, segments })
     }
 
-    /// The collector counting each value over the matching documents.
     /// The values of one segment's documents.
     pub(crate) fn segment(&self, segment: SegmentOrdinal) -> Option<Arc<SegmentValues>> {
         self.segments.get(segment as usize).cloned()
+    }
+
+    /// The values of every segment's documents, in the searcher's order.
+    pub(crate) fn segments(&self) -> &[Arc<SegmentValues>] {
+        &self.segments
+    }
+
+    /// A table of these value names and segments.
+    #[cfg(test)]
+    pub(crate) fn from_parts(names: Vec<String>, segments: Vec<SegmentValues>) -> Self {
+        Self {
+            names,
+            segments: segments.into_iter().map(Arc::new).collect(),
+        }
     }
 
     /// The number of distinct values (ids run from 0 to this).
@@ -139,6 +152,7 @@ impl FacetTable {
             .collect()
     }
 
+    /// The collector counting each value over the matching documents.
     pub(crate) fn counter(self: &Arc<Self>) -> FacetCounter {
         FacetCounter {
             table: Arc::clone(self),
@@ -186,6 +200,14 @@ impl Collector for FacetCounter {
 }
 
 impl SegmentValues {
+    /// The number of documents of the segment.
+    pub(crate) fn docs(&self) -> usize {
+        match self {
+            SegmentValues::Single(ids) => ids.len(),
+            SegmentValues::Multi { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
     /// The value ids of a document (none, one, or for topics several).
     #[inline]
     pub(crate) fn ids(&self, doc: DocId) -> &[u16] {

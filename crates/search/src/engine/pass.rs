@@ -15,6 +15,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::facet_tables::{FacetTable, SegmentCounts, SegmentValues, ValueCounts};
+use super::packed::{PackedCounter, PackedFacts, PackedTest, RESOLUTION_BIT};
 use super::ranking::{Ranking, RankingSegment, SortKey};
 use super::{DistinctGroups, DistinctGroupsSegment, FacetField};
 
@@ -32,6 +33,9 @@ pub(crate) struct MainPass<'a> {
     pub topic_boost: Option<TopicBoost<'a>>,
     /// Counts the hits with each group of recurring items once.
     pub distinct: Option<DistinctGroups<'a>>,
+    /// The packed words of the same facts as `facets`, `skip`, `filter` and `topic_boost`
+    /// (read instead of those when present).
+    pub packed: Option<&'a PackedFacts>,
 }
 
 /// A facet filter: the documents with one of the accepted values pass.
@@ -65,25 +69,156 @@ type SegmentFilter = (usize, Option<Arc<SegmentValues>>, Arc<[bool]>);
 /// [`MainPass`] over one segment.
 pub(crate) struct MainPassSegment {
     ranking: RankingSegment,
-    counts: [Option<SegmentCounts>; 3],
-    skip: Option<Arc<[u64]>>,
-    filter: Option<SegmentFilter>,
-    topic_boost: Option<(Arc<SegmentValues>, u16, Score)>,
+    checks: Checks,
     distinct: Option<DistinctGroupsSegment>,
     total: usize,
 }
 
-impl Collector for MainPass<'_> {
-    type Fruit = MainPassFruit;
-    type Child = MainPassSegment;
+/// How a segment's documents are checked and counted: from packed words when the engine
+/// has them, from the facet tables otherwise. One a segment and read for every document, so
+/// the larger variant stays inline.
+#[allow(clippy::large_enum_variant)]
+enum Checks {
+    Packed(PackedChecks),
+    Tables(TableChecks),
+}
 
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<MainPassSegment> {
-        Ok(MainPassSegment {
-            ranking: self.ranking.for_segment(segment, reader)?,
+/// The checks and counts of one segment from its packed words.
+struct PackedChecks {
+    words: Arc<[u64]>,
+    /// [`RESOLUTION_BIT`] when resolution documents are passed over, else 0.
+    skip: u64,
+    /// By facet discriminant, the counters of the facets counted.
+    counts: [Option<PackedCounter>; 3],
+    /// The facet filter: (facet discriminant, test).
+    filter: Option<(usize, PackedTest)>,
+    boost: Option<(PackedTest, Score)>,
+}
+
+/// The checks and counts of one segment from the facet tables.
+struct TableChecks {
+    counts: [Option<SegmentCounts>; 3],
+    skip: Option<Arc<[u64]>>,
+    filter: Option<SegmentFilter>,
+    topic_boost: Option<(Arc<SegmentValues>, u16, Score)>,
+}
+
+impl PackedChecks {
+    /// The document's score with the topic boost, or `None` when it is passed over.
+    #[inline(always)]
+    fn check(&mut self, doc: DocId, score: Score) -> Option<Score> {
+        let word = self.words.get(doc as usize).copied().unwrap_or(0);
+        if word & self.skip != 0 {
+            return None;
+        }
+        let mut filtered = usize::MAX;
+        if let Some((facet, test)) = &self.filter {
+            // The filter's own facet is counted over the matches without the filter.
+            if let Some(counter) = &mut self.counts[*facet] {
+                counter.add(word);
+            }
+            if !test.accepts(word) {
+                return None;
+            }
+            filtered = *facet;
+        }
+        for (facet, counter) in self.counts.iter_mut().enumerate() {
+            if facet != filtered
+                && let Some(counter) = counter
+            {
+                counter.add(word);
+            }
+        }
+        Some(match &self.boost {
+            Some((test, boost)) if test.accepts(word) => score + boost,
+            _ => score,
+        })
+    }
+
+    fn into_counts(self) -> [Option<Vec<u64>>; 3] {
+        self.counts
+            .map(|counter| counter.map(PackedCounter::into_counts))
+    }
+}
+
+impl TableChecks {
+    /// The document's score with the topic boost, or `None` when it is passed over.
+    #[inline(always)]
+    fn check(&mut self, doc: DocId, score: Score) -> Option<Score> {
+        if let Some(skip) = &self.skip
+            && skip
+                .get(doc as usize / 64)
+                .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+        {
+            return None;
+        }
+        let mut filtered = None;
+        if let Some((facet, values, accepted)) = &self.filter {
+            let ids = values.as_deref().map_or(&[][..], |values| values.ids(doc));
+            // The filter's own facet is counted over the matches without the filter.
+            if let Some(counts) = &mut self.counts[*facet] {
+                counts.add_ids(ids);
+            }
+            let passes = ids
+                .iter()
+                .any(|id| accepted.get(usize::from(*id)).copied().unwrap_or(false));
+            if !passes {
+                return None;
+            }
+            filtered = Some(*facet);
+        }
+        for (facet, counts) in self.counts.iter_mut().enumerate() {
+            if let Some(counts) = counts
+                && filtered != Some(facet)
+            {
+                counts.add(doc);
+            }
+        }
+        Some(match &self.topic_boost {
+            Some((values, topic, boost)) if values.ids(doc).contains(topic) => score + boost,
+            _ => score,
+        })
+    }
+}
+
+impl MainPass<'_> {
+    fn packed_checks(&self, packed: &PackedFacts, segment: SegmentOrdinal) -> PackedChecks {
+        let fields = packed.fields;
+        let mut facet = 0;
+        let counts = self.facets.map(|table| {
+            let field = fields[facet];
+            facet += 1;
+            table.map(|_| PackedCounter::new(field))
+        });
+        let topic = &fields[FacetField::Topic as usize];
+        PackedChecks {
+            words: packed
+                .segments
+                .get(segment as usize)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(Vec::new())),
+            skip: if self.skip.is_some() {
+                RESOLUTION_BIT
+            } else {
+                0
+            },
+            counts,
+            filter: self.filter.as_ref().map(|filter| {
+                let facet = filter.facet as usize;
+                (facet, fields[facet].test(&filter.accepted))
+            }),
+            boost: self.topic_boost.as_ref().map(|boost| {
+                let mut accepted = vec![false; boost.table.len()];
+                if let Some(topic) = accepted.get_mut(usize::from(boost.topic)) {
+                    *topic = true;
+                }
+                (topic.test(&accepted), boost.boost)
+            }),
+        }
+    }
+
+    fn table_checks(&self, segment: SegmentOrdinal) -> TableChecks {
+        TableChecks {
             counts: self
                 .facets
                 .map(|table| table.map(|table| SegmentCounts::new(table, segment))),
@@ -101,6 +236,26 @@ impl Collector for MainPass<'_> {
                 .topic_boost
                 .as_ref()
                 .and_then(|topic| Some((topic.table.segment(segment)?, topic.topic, topic.boost))),
+        }
+    }
+}
+
+impl Collector for MainPass<'_> {
+    type Fruit = MainPassFruit;
+    type Child = MainPassSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<MainPassSegment> {
+        let checks = match self.packed {
+            Some(packed) => Checks::Packed(self.packed_checks(packed, segment)),
+            None => Checks::Tables(self.table_checks(segment)),
+        };
+        Ok(MainPassSegment {
+            ranking: self.ranking.for_segment(segment, reader)?,
+            checks,
             distinct: self
                 .distinct
                 .as_ref()
@@ -156,41 +311,15 @@ impl SegmentCollector for MainPassSegment {
 
     #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(skip) = &self.skip
-            && skip
-                .get(doc as usize / 64)
-                .is_some_and(|word| word & (1 << (doc % 64)) != 0)
-        {
-            return;
-        }
-        let mut filtered = None;
-        if let Some((facet, values, accepted)) = &self.filter {
-            let ids = values.as_deref().map_or(&[][..], |values| values.ids(doc));
-            // The filter's own facet is counted over the matches without the filter.
-            if let Some(counts) = &mut self.counts[*facet] {
-                counts.add_ids(ids);
-            }
-            let passes = ids
-                .iter()
-                .any(|id| accepted.get(usize::from(*id)).copied().unwrap_or(false));
-            if !passes {
-                return;
-            }
-            filtered = Some(*facet);
-        }
-        self.total += 1;
-        let score = match &self.topic_boost {
-            Some((values, topic, boost)) if values.ids(doc).contains(topic) => score + boost,
-            _ => score,
+        let checked = match &mut self.checks {
+            Checks::Packed(checks) => checks.check(doc, score),
+            Checks::Tables(checks) => checks.check(doc, score),
         };
+        let Some(score) = checked else {
+            return;
+        };
+        self.total += 1;
         self.ranking.collect(doc, score);
-        for (facet, counts) in self.counts.iter_mut().enumerate() {
-            if let Some(counts) = counts
-                && filtered != Some(facet)
-            {
-                counts.add(doc);
-            }
-        }
         if let Some(distinct) = &mut self.distinct {
             distinct.collect(doc, score);
         }
@@ -200,9 +329,12 @@ impl SegmentCollector for MainPassSegment {
         MainPassSegmentFruit {
             total: self.total,
             ranked: self.ranking.harvest(),
-            counts: self
-                .counts
-                .map(|counts| counts.map(SegmentCounts::into_counts)),
+            counts: match self.checks {
+                Checks::Packed(checks) => checks.into_counts(),
+                Checks::Tables(checks) => checks
+                    .counts
+                    .map(|counts| counts.map(SegmentCounts::into_counts)),
+            },
             distinct: self.distinct.map(SegmentCollector::harvest),
         }
     }

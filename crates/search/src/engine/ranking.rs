@@ -35,6 +35,9 @@ pub(crate) struct RankingSegment {
     positions: Option<Arc<dyn ColumnValues<u64>>>,
     /// The kept hits, worst on top.
     heap: BinaryHeap<Entry>,
+    /// In relevance order, the score a hit must reach to be looked at: the worst kept
+    /// score once the heap is full (checked inline; most matches stop here).
+    floor: f64,
 }
 
 /// A kept hit; ordered so that the heap's top is the one to drop first (the smallest key,
@@ -96,6 +99,11 @@ impl Collector for Ranking {
                 .ok()
                 .map(|column| column.first_or_default_col(0)),
             heap: BinaryHeap::new(),
+            floor: if self.limit + self.offset == 0 {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            },
         })
     }
 
@@ -129,7 +137,27 @@ impl RankingSegment {
 impl SegmentCollector for RankingSegment {
     type Fruit = Vec<(SortKey, DocAddress)>;
 
+    #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
+        if !self.by_date && f64::from(score) < self.floor {
+            return;
+        }
+        self.offer(doc, score);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        self.heap
+            .into_iter()
+            .map(|entry| (entry.key, DocAddress::new(segment, entry.doc)))
+            .collect()
+    }
+}
+
+impl RankingSegment {
+    /// Keeps the hit if it ranks among the best so far.
+    #[inline(never)]
+    fn offer(&mut self, doc: DocId, score: Score) {
         if self.kept == 0 {
             return;
         }
@@ -154,14 +182,12 @@ impl SegmentCollector for RankingSegment {
         {
             *worst = entry;
         }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        let segment = self.segment;
-        self.heap
-            .into_iter()
-            .map(|entry| (entry.key, DocAddress::new(segment, entry.doc)))
-            .collect()
+        if !self.by_date
+            && self.heap.len() == self.kept
+            && let Some(worst) = self.heap.peek()
+        {
+            self.floor = worst.key.0;
+        }
     }
 }
 

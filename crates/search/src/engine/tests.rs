@@ -430,7 +430,19 @@ fn facet_tables_count_what_tantivys_facet_collector_counts() {
 /// clauses give.
 #[test]
 fn the_main_pass_counts_and_ranks_as_query_clauses_would() {
-    let engine = engine();
+    let packed = engine();
+    assert!(
+        packed.packed.is_some(),
+        "the seed corpus's facets fit a word"
+    );
+    main_pass_matches_query_clauses(packed);
+    // The same engine reading the facet tables, as for an index whose facets do not fit.
+    let mut tables = Engine::from_index(packed.index.clone(), packed.schema.clone()).unwrap();
+    tables.packed = None;
+    main_pass_matches_query_clauses(&tables);
+}
+
+fn main_pass_matches_query_clauses(engine: &Engine) {
     let searcher = engine.reader.searcher();
     let all = engine.all_facets(Level::Items).unwrap();
     let region = all.region[0].value.clone();
