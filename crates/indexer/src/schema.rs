@@ -381,11 +381,19 @@ fn with_compounds(text: &str) -> String {
 fn exact_forms_text(resolution: &Resolution) -> Cow<'_, str> {
     let body = resolution.body.as_str();
     let mut text = Cow::Borrowed(body);
+    // Items come in the order of the body: each is looked for after the one before, so the
+    // body is read about once, not once an item.
+    let mut cursor = 0;
     for item in &resolution.items {
-        if !holds_as_words(body, &item.text) {
-            let text = text.to_mut();
-            text.push('\n');
-            text.push_str(&item.text);
+        let found =
+            find_as_words(body, &item.text, cursor).or_else(|| find_as_words(body, &item.text, 0));
+        match found {
+            Some(end) => cursor = end,
+            None => {
+                let text = text.to_mut();
+                text.push('\n');
+                text.push_str(&item.text);
+            }
         }
     }
     text
@@ -393,15 +401,25 @@ fn exact_forms_text(resolution: &Resolution) -> Cow<'_, str> {
 
 /// Whether `part` occurs in `text` without cutting a word at either end, so that every word
 /// the tokenizer finds in `part` it also finds in `text`.
+#[cfg(test)]
 fn holds_as_words(text: &str, part: &str) -> bool {
+    find_as_words(text, part, 0).is_some()
+}
+
+/// The end of the first occurrence of `part` in `text` from byte `from` on that cuts no word
+/// at either end.
+fn find_as_words(text: &str, part: &str, from: usize) -> Option<usize> {
     // Word characters are the alphanumeric ones (`edusearch_russian::words`).
     let cuts = |outside: Option<char>, inside: Option<char>| {
         outside.is_some_and(char::is_alphanumeric) && inside.is_some_and(char::is_alphanumeric)
     };
-    text.match_indices(part).any(|(start, _)| {
+    let rest = text.get(from..)?;
+    rest.match_indices(part).find_map(|(start, _)| {
+        let (start, end) = (from + start, from + start + part.len());
         let before = text[..start].chars().next_back();
-        let after = text[start + part.len()..].chars().next();
-        !cuts(before, part.chars().next()) && !cuts(after, part.chars().next_back())
+        let after = text[end..].chars().next();
+        let whole = !cuts(before, part.chars().next()) && !cuts(after, part.chars().next_back());
+        whole.then_some(end)
     })
 }
 

@@ -1,8 +1,8 @@
 //! Word-level normalisation shared by the analyzer and by the rule-based extractors.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -133,7 +133,7 @@ pub struct WordForms {
 /// ```
 #[derive(Debug, Default)]
 pub struct StemCache {
-    forms: HashMap<Rc<str>, WordForms>,
+    forms: FxHashMap<Rc<str>, WordForms>,
 }
 
 impl StemCache {
@@ -145,7 +145,7 @@ impl StemCache {
     /// An empty cache with room for `words` distinct words.
     pub fn with_capacity(words: usize) -> StemCache {
         StemCache {
-            forms: HashMap::with_capacity(words),
+            forms: FxHashMap::with_capacity_and_hasher(words, Default::default()),
         }
     }
 
@@ -243,15 +243,31 @@ pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
 
 /// Hyphenated compounds of a text written as one word («естественно-научный» →
 /// «естественнонаучный»), so both spellings can meet.
+///
+/// Only the hyphens are visited (the index build calls this on every resolution body and
+/// item): a compound is a hyphen with a word of letters right before and right after it.
 pub fn hyphen_compounds(text: &str) -> Vec<String> {
+    let alphabetic = |word: &str| word.chars().all(char::is_alphabetic);
     let mut compounds = Vec::new();
-    let spans: Vec<Word<'_>> = words(text).collect();
-    for pair in spans.windows(2) {
-        let (left, right) = (pair[0], pair[1]);
-        let joined_by_hyphen = &text[left.end..right.start] == "-";
-        let alphabetic = |word: &str| word.chars().all(char::is_alphabetic);
-        if joined_by_hyphen && alphabetic(left.text) && alphabetic(right.text) {
-            compounds.push(format!("{}{}", left.text, right.text));
+    for (hyphen, _) in text.match_indices('-') {
+        let before = &text[..hyphen];
+        let left_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, ch)| is_word_char(*ch))
+            .last()
+            .map(|(start, _)| start);
+        let after = &text[hyphen + 1..];
+        let right_len = after
+            .char_indices()
+            .find(|(_, ch)| !is_word_char(*ch))
+            .map_or(after.len(), |(end, _)| end);
+        let Some(left_start) = left_start else {
+            continue;
+        };
+        let (left, right) = (&before[left_start..], &after[..right_len]);
+        if !right.is_empty() && alphabetic(left) && alphabetic(right) {
+            compounds.push(format!("{left}{right}"));
         }
     }
     compounds
@@ -265,6 +281,43 @@ pub fn stem_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition `hyphen_compounds` keeps: consecutive words with exactly a hyphen
+    /// between them, both all letters.
+    fn compounds_of_word_pairs(text: &str) -> Vec<String> {
+        let spans: Vec<Word<'_>> = words(text).collect();
+        let alphabetic = |word: &str| word.chars().all(char::is_alphabetic);
+        spans
+            .windows(2)
+            .filter(|pair| &text[pair[0].end..pair[1].start] == "-")
+            .filter(|pair| alphabetic(pair[0].text) && alphabetic(pair[1].text))
+            .map(|pair| format!("{}{}", pair[0].text, pair[1].text))
+            .collect()
+    }
+
+    #[test]
+    fn compounds_are_the_hyphen_joined_word_pairs() {
+        let mut texts = vec![
+            "-начало, конец-, a--b, 5-й класс, IT-куб, «Точка-роста»-2024, ё-моё-",
+            "естественно-научного профиля, 2023-2024, школа - город, военно-патриотический",
+            "-",
+            "",
+        ];
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
+        let seeds: Vec<String> = std::fs::read_dir(corpus)
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default())
+            .collect();
+        texts.extend(seeds.iter().map(String::as_str));
+        let mut found = 0;
+        for text in texts {
+            let compounds = hyphen_compounds(text);
+            assert_eq!(compounds, compounds_of_word_pairs(text), "{text:.80}");
+            found += compounds.len();
+        }
+        assert!(found > 10, "the texts hold compounds: {found}");
+    }
 
     #[test]
     fn yo_is_folded_before_stemming() {
