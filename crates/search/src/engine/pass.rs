@@ -15,7 +15,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::facet_tables::{FacetTable, SegmentCounts, SegmentValues, ValueCounts};
-use super::packed::{PackedCounter, PackedFacts, PackedTest, RESOLUTION_BIT};
+use super::packed::{PackedCounter, PackedFacts, PackedTest, RESOLUTION_BIT, WIDE_SHIFT};
 use super::ranking::{Ranking, RankingSegment, SortKey};
 use super::{DistinctGroups, DistinctGroupsSegment, FacetField};
 
@@ -85,7 +85,8 @@ enum Checks {
 
 /// The checks and counts of one segment from its packed words.
 struct PackedChecks {
-    words: Arc<[u64]>,
+    narrow: Arc<[u16]>,
+    wide: Arc<[u32]>,
     /// [`RESOLUTION_BIT`] when resolution documents are passed over, else 0.
     skip: u64,
     /// By facet discriminant, the counters of the facets counted.
@@ -93,6 +94,10 @@ struct PackedChecks {
     /// The facet filter: (facet discriminant, test).
     filter: Option<(usize, PackedTest)>,
     boost: Option<(PackedTest, Score)>,
+    /// The filter reads or counts a field of the wide word.
+    wide_for_filter: bool,
+    /// A count or the boost reads a field of the wide word.
+    wide_after_filter: bool,
 }
 
 /// The checks and counts of one segment from the facet tables.
@@ -107,9 +112,17 @@ impl PackedChecks {
     /// The document's score with the topic boost, or `None` when it is passed over.
     #[inline(always)]
     fn check(&mut self, doc: DocId, score: Score) -> Option<Score> {
-        let word = self.words.get(doc as usize).copied().unwrap_or(0);
+        let doc = doc as usize;
+        let mut word = u64::from(self.narrow.get(doc).copied().unwrap_or(0));
         if word & self.skip != 0 {
             return None;
+        }
+        let wide =
+            |word: u64| word | u64::from(self.wide.get(doc).copied().unwrap_or(0)) << WIDE_SHIFT;
+        // The wide word is read only when needed: most documents fail a year or region filter
+        // on the narrow word alone.
+        if self.wide_for_filter {
+            word = wide(word);
         }
         let mut filtered = usize::MAX;
         if let Some((facet, test)) = &self.filter {
@@ -121,6 +134,9 @@ impl PackedChecks {
                 return None;
             }
             filtered = *facet;
+        }
+        if self.wide_after_filter && !self.wide_for_filter {
+            word = wide(word);
         }
         for (facet, counter) in self.counts.iter_mut().enumerate() {
             if facet != filtered
@@ -191,10 +207,36 @@ impl MainPass<'_> {
             table.map(|_| PackedCounter::new(field))
         });
         let topic = &fields[FacetField::Topic as usize];
+        let filter = self.filter.as_ref().map(|filter| {
+            let facet = filter.facet as usize;
+            (facet, fields[facet].test(&filter.accepted))
+        });
+        let boost = self.topic_boost.as_ref().map(|boost| {
+            let mut accepted = vec![false; boost.table.len()];
+            if let Some(topic) = accepted.get_mut(usize::from(boost.topic)) {
+                *topic = true;
+            }
+            (topic.test(&accepted), boost.boost)
+        });
+        let wide_for_filter = self
+            .filter
+            .as_ref()
+            .is_some_and(|filter| fields[filter.facet as usize].is_wide());
+        let wide_after_filter = boost.is_some() && topic.is_wide()
+            || fields
+                .iter()
+                .zip(&counts)
+                .any(|(field, counter)| counter.is_some() && field.is_wide());
+        let segment = segment as usize;
         PackedChecks {
-            words: packed
-                .segments
-                .get(segment as usize)
+            narrow: packed
+                .narrow
+                .get(segment)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(Vec::new())),
+            wide: packed
+                .wide
+                .get(segment)
                 .cloned()
                 .unwrap_or_else(|| Arc::from(Vec::new())),
             skip: if self.skip.is_some() {
@@ -203,17 +245,10 @@ impl MainPass<'_> {
                 0
             },
             counts,
-            filter: self.filter.as_ref().map(|filter| {
-                let facet = filter.facet as usize;
-                (facet, fields[facet].test(&filter.accepted))
-            }),
-            boost: self.topic_boost.as_ref().map(|boost| {
-                let mut accepted = vec![false; boost.table.len()];
-                if let Some(topic) = accepted.get_mut(usize::from(boost.topic)) {
-                    *topic = true;
-                }
-                (topic.test(&accepted), boost.boost)
-            }),
+            filter,
+            boost,
+            wide_for_filter,
+            wide_after_filter,
         }
     }
 
