@@ -10,7 +10,6 @@ a tsvector GENERATED column (`russian` configuration) with a GIN index.
 import argparse
 import http.client
 import json
-import math
 import os
 import statistics
 import time
@@ -18,6 +17,8 @@ import tomllib
 import urllib.parse
 
 import psycopg2
+
+from ndcg import ndcg
 
 # kind -> (tsquery SQL or None, its parameter, extra filter SQL, filter parameters, note).
 # PostgreSQL has no layout or spelling correction, derivation or domain synonyms: so that both
@@ -152,16 +153,6 @@ def edusearch_search(connection, query):
         raise RuntimeError(f"edusearch answered {response.status}: {body[:200]!r}")
     answer = json.loads(body)
     return answer["total"], len(answer["hits"])
-
-
-def dcg(grades, k):
-    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades[:k]))
-
-
-def ndcg(ranked_grades, judged_grades, k=10):
-    """nDCG@k as `edusearch_search::eval::ndcg_at` computes it (gain 2^g - 1, log2 discount)."""
-    ideal = dcg(sorted(judged_grades, reverse=True), k)
-    return 0.0 if ideal <= 0 else min(1.0, dcg(ranked_grades, k) / ideal)
 
 
 def relevance(conn, tsv_path, queries_path):
