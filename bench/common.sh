@@ -36,6 +36,19 @@ prepare_index() {
     fi
 }
 
+# Exports the parsed items of the corpus (TSV=...) and of the seed corpus (SEED_TSV=..., which the
+# judged queries of tests/relevance are about) as TSV for the engine comparisons.
+export_items() {
+    TSV=${DATA%/}.items.tsv
+    if [[ ! -s $TSV || $TSV -ot $DATA/.complete ]]; then
+        log "exporting items of $DATA to $TSV"
+        (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data "$DATA" --out "$TSV")
+    fi
+    SEED_TSV=$TARGET/bench-corpus/seed-items.tsv
+    log "exporting items of index-data/resolutions to $SEED_TSV"
+    (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data index-data/resolutions --out "$SEED_TSV")
+}
+
 # Query strings of the mix, one a line.
 query_list() { grep -v '^#' "$QUERIES_TSV" | cut -f2; }
 

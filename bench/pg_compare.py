@@ -8,17 +8,14 @@ a tsvector GENERATED column (`russian` configuration) with a GIN index.
 """
 
 import argparse
-import http.client
-import json
 import os
 import statistics
 import time
 import tomllib
-import urllib.parse
 
 import psycopg2
 
-from ndcg import ndcg
+from compare import compare, ndcg, print_relevance
 
 # kind -> (tsquery SQL or None, its parameter, extra filter SQL, filter parameters, note).
 # PostgreSQL has no layout or spelling correction, derivation or domain synonyms: so that both
@@ -145,14 +142,6 @@ def pg_search(cur, kind):
     return total, len(hits), len(regions)
 
 
-def edusearch_search(connection, query):
-    connection.request("GET", "/api/search?q=" + urllib.parse.quote(query, safe=""))
-    response = connection.getresponse()
-    body = response.read()
-    if response.status != 200:
-        raise RuntimeError(f"edusearch answered {response.status}: {body[:200]!r}")
-    answer = json.loads(body)
-    return answer["total"], len(answer["hits"])
 
 
 def relevance(conn, tsv_path, queries_path):
@@ -195,17 +184,6 @@ def relevance(conn, tsv_path, queries_path):
     return statistics.mean(every), by_kind
 
 
-def timed(function, repeat):
-    times = []
-    result = None
-    for _ in range(3):
-        result = function()
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return result, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
 def main():
@@ -226,57 +204,21 @@ def main():
         f"GIN + btree indexes + ANALYZE {indexed:.1f} s, table+indexes {size / 1e6:.0f} MB"
     )
     cur = conn.cursor()
-    host, port = args.edusearch.rsplit(":", 1)
-    web = http.client.HTTPConnection(host, int(port), timeout=60)
-
-    kinds = []
-    with open(args.queries, encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#") or not line.strip():
-                continue
-            kind, query = line.rstrip("\n").split("\t", 1)
-            kinds.append((kind, query))
-
     print(
         f"median (p95) ms over {args.repeat} runs per query; one search = top 20 with "
         "highlights + total + facets by region and year"
     )
-    header = (
-        f"{'kind':<18} {'pg total':>9} {'pg ms':>15} {'es total':>9} {'es ms':>13} "
-        f"{'pg/es':>7}  note"
+    compare(
+        "pg",
+        lambda kind: pg_search(cur, kind),
+        {kind: note[4] for kind, note in PG_QUERIES.items()},
+        args.edusearch,
+        args.queries,
+        args.repeat,
     )
-    print(header)
-    ratios = []
-    pg_medians, es_medians = [], []
-    for kind, query in kinds:
-        (pg_total, _, _), pg_median, pg_p95 = timed(lambda: pg_search(cur, kind), args.repeat)
-        (es_total, _), es_median, es_p95 = timed(
-            lambda: edusearch_search(web, query), args.repeat
-        )
-        ratio = pg_median / es_median
-        ratios.append(ratio)
-        pg_medians.append(pg_median)
-        es_medians.append(es_median)
-        print(
-            f"{kind:<18} {pg_total:>9} {pg_median:>7.2f} ({pg_p95:>5.1f}) {es_total:>9} "
-            f"{es_median:>6.2f} ({es_p95:>4.1f}) {ratio:>6.1f}x  {PG_QUERIES[kind][4]}"
-        )
-    print(
-        f"{'median of kinds':<18} {'':>9} {statistics.median(pg_medians):>7.2f} {'':>7} {'':>9} "
-        f"{statistics.median(es_medians):>6.2f} {'':>6} "
-        f"{statistics.median(pg_medians) / statistics.median(es_medians):>6.1f}x"
-    )
-    print(f"geometric mean of pg/es ratios: {statistics.geometric_mean(ratios):.1f}x")
     if args.relevance and args.seed_tsv:
         overall, by_kind = relevance(conn, args.seed_tsv, args.relevance)
-        print(
-            f"\nrelevance of PostgreSQL FTS on {sum(map(len, by_kind.values()))} judged queries "
-            "(websearch_to_tsquery + ts_rank_cd over the seed corpus); edusearch's own figure: "
-            "cargo bench --bench relevance"
-        )
-        for kind, values in by_kind.items():
-            print(f"  {kind:<14} nDCG@10 {statistics.mean(values):.3f} ({len(values)} queries)")
-        print(f"  {'overall':<14} nDCG@10 {overall:.3f}")
+        print_relevance("PostgreSQL FTS", "websearch_to_tsquery + ts_rank_cd", by_kind, overall)
     conn.close()
 
 

@@ -39,16 +39,7 @@ fi
 PG_BIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n1)")
 
 prepare_index
-TSV=${DATA%/}.items.tsv
-if [[ ! -s $TSV || $TSV -ot $DATA/.complete ]]; then
-    log "exporting items of $DATA to $TSV"
-    (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data "$DATA" --out "$TSV")
-fi
-
-# The judged queries of tests/relevance are about the seed corpus: its items, for PostgreSQL's nDCG.
-SEED_TSV=$TARGET/bench-corpus/seed-items.tsv
-log "exporting items of index-data/resolutions to $SEED_TSV"
-(cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data index-data/resolutions --out "$SEED_TSV")
+export_items
 
 PG_DIR=$(mktemp -d)
 chmod 755 "$PG_DIR"

@@ -9,18 +9,16 @@ positions for phrases) and ranks with BM25, its default.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
 import statistics
 import time
 import tomllib
-import urllib.parse
 
 import xapian
 
-from ndcg import ndcg
+from compare import compare, ndcg, print_relevance
 
 REGION_SLOT, YEAR_SLOT = 0, 1
 REGION_PREFIX, YEAR_PREFIX = "XR", "XY"
@@ -139,14 +137,6 @@ def xapian_search(database, parser, kind):
     return matches.get_matches_estimated(), len(snippets), len(region_counts) + len(year_counts)
 
 
-def edusearch_search(connection, query):
-    connection.request("GET", "/api/search?q=" + urllib.parse.quote(query, safe=""))
-    response = connection.getresponse()
-    body = response.read()
-    if response.status != 200:
-        raise RuntimeError(f"edusearch answered {response.status}: {body[:200]!r}")
-    answer = json.loads(body)
-    return answer["total"], len(answer["hits"])
 
 
 def relevance(path, tsv_path, queries_path):
@@ -191,17 +181,6 @@ def relevance(path, tsv_path, queries_path):
     return statistics.mean(every), by_kind
 
 
-def timed(function, repeat):
-    result = None
-    for _ in range(3):
-        result = function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return result, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
 def main():
@@ -222,57 +201,21 @@ def main():
     )
     database = xapian.Database(os.path.join(args.db, "items"))
     query_parser = parser_for(database)
-    host, port = args.edusearch.rsplit(":", 1)
-    web = http.client.HTTPConnection(host, int(port), timeout=60)
-
-    kinds = []
-    with open(args.queries, encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#") or not line.strip():
-                continue
-            kind, query = line.rstrip("\n").split("\t", 1)
-            kinds.append((kind, query))
-
     print(
         f"median (p95) ms over {args.repeat} runs per query; one search = top 20 with "
         "snippets + exact total + counts by region and year"
     )
-    print(
-        f"{'kind':<18} {'xa total':>9} {'xa ms':>15} {'es total':>9} {'es ms':>13} "
-        f"{'xa/es':>7}  note"
+    compare(
+        "xa",
+        lambda kind: xapian_search(database, query_parser, kind),
+        {kind: note[2] for kind, note in XAPIAN_QUERIES.items()},
+        args.edusearch,
+        args.queries,
+        args.repeat,
     )
-    ratios, xa_medians, es_medians = [], [], []
-    for kind, query in kinds:
-        (xa_total, _, _), xa_median, xa_p95 = timed(
-            lambda: xapian_search(database, query_parser, kind), args.repeat
-        )
-        (es_total, _), es_median, es_p95 = timed(
-            lambda: edusearch_search(web, query), args.repeat
-        )
-        ratio = xa_median / es_median
-        ratios.append(ratio)
-        xa_medians.append(xa_median)
-        es_medians.append(es_median)
-        print(
-            f"{kind:<18} {xa_total:>9} {xa_median:>7.2f} ({xa_p95:>5.1f}) {es_total:>9} "
-            f"{es_median:>6.2f} ({es_p95:>4.1f}) {ratio:>6.1f}x  {XAPIAN_QUERIES[kind][2]}"
-        )
-    print(
-        f"{'median of kinds':<18} {'':>9} {statistics.median(xa_medians):>7.2f} {'':>7} "
-        f"{'':>9} {statistics.median(es_medians):>6.2f} {'':>6} "
-        f"{statistics.median(xa_medians) / statistics.median(es_medians):>6.1f}x"
-    )
-    print(f"geometric mean of xa/es ratios: {statistics.geometric_mean(ratios):.1f}x")
     if args.relevance and args.seed_tsv:
         overall, by_kind = relevance(os.path.join(args.db, "seed"), args.seed_tsv, args.relevance)
-        print(
-            f"\nrelevance of Xapian on {sum(map(len, by_kind.values()))} judged queries "
-            "(every word, BM25, over the seed corpus); edusearch's own figure: "
-            "cargo bench --bench relevance"
-        )
-        for kind, values in by_kind.items():
-            print(f"  {kind:<14} nDCG@10 {statistics.mean(values):.3f} ({len(values)} queries)")
-        print(f"  {'overall':<14} nDCG@10 {overall:.3f}")
+        print_relevance("Xapian", "every word, BM25", by_kind, overall)
 
 
 if __name__ == "__main__":

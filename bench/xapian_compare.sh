@@ -30,14 +30,7 @@ if ! $PYTHON -c 'import xapian' 2>/dev/null; then
 fi
 
 prepare_index
-TSV=${DATA%/}.items.tsv
-if [[ ! -s $TSV || $TSV -ot $DATA/.complete ]]; then
-    log "exporting items of $DATA to $TSV"
-    (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data "$DATA" --out "$TSV")
-fi
-SEED_TSV=$TARGET/bench-corpus/seed-items.tsv
-log "exporting items of index-data/resolutions to $SEED_TSV"
-(cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data index-data/resolutions --out "$SEED_TSV")
+export_items
 
 XAPIAN_DIR=$(mktemp -d)
 cleanup() {

@@ -1,0 +1,98 @@
+"""What the engine comparisons share (bench/pg_compare.py, bench/xapian_compare.py): the query
+mix, edusearch's side over HTTP, the timing and the table, and nDCG@10 as
+`edusearch_search::eval::ndcg_at` computes it."""
+
+import http.client
+import json
+import math
+import statistics
+import time
+import urllib.parse
+
+
+def dcg(grades, k):
+    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades[:k]))
+
+
+def ndcg(ranked_grades, judged_grades, k=10):
+    """nDCG@k as `edusearch_search::eval::ndcg_at` computes it (gain 2^g - 1, log2 discount)."""
+    ideal = dcg(sorted(judged_grades, reverse=True), k)
+    return 0.0 if ideal <= 0 else min(1.0, dcg(ranked_grades, k) / ideal)
+
+
+def read_kinds(path):
+    """(kind, query) of each line of bench/queries.tsv."""
+    kinds = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            kind, query = line.rstrip("\n").split("\t", 1)
+            kinds.append((kind, query))
+    return kinds
+
+
+def edusearch_search(connection, query):
+    """One search through edusearch's JSON API; (total, hits)."""
+    connection.request("GET", "/api/search?q=" + urllib.parse.quote(query, safe=""))
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"edusearch answered {response.status}: {body[:200]!r}")
+    answer = json.loads(body)
+    return answer["total"], len(answer["hits"])
+
+
+def timed(function, repeat):
+    """(last result, median ms, p95 ms) of `repeat` calls after 3 warm-up calls."""
+    result = None
+    for _ in range(3):
+        result = function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return result, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def compare(label, other_search, notes, edusearch_address, queries_path, repeat):
+    """Times each kind of the mix on the other engine (`other_search(kind)` returns a tuple
+    whose first item is the total) and on edusearch, alternately, and prints the table with
+    the ratios other / edusearch (> 1: edusearch faster)."""
+    host, port = edusearch_address.rsplit(":", 1)
+    web = http.client.HTTPConnection(host, int(port), timeout=60)
+    print(
+        f"{'kind':<18} {label + ' total':>9} {label + ' ms':>15} {'es total':>9} {'es ms':>13} "
+        f"{label + '/es':>7}  note"
+    )
+    ratios, other_medians, es_medians = [], [], []
+    for kind, query in read_kinds(queries_path):
+        other, other_median, other_p95 = timed(lambda: other_search(kind), repeat)
+        (es_total, _), es_median, es_p95 = timed(lambda: edusearch_search(web, query), repeat)
+        ratio = other_median / es_median
+        ratios.append(ratio)
+        other_medians.append(other_median)
+        es_medians.append(es_median)
+        print(
+            f"{kind:<18} {other[0]:>9} {other_median:>7.2f} ({other_p95:>5.1f}) {es_total:>9} "
+            f"{es_median:>6.2f} ({es_p95:>4.1f}) {ratio:>6.1f}x  {notes.get(kind, '')}"
+        )
+    other_median, es_median = statistics.median(other_medians), statistics.median(es_medians)
+    print(
+        f"{'median of kinds':<18} {'':>9} {other_median:>7.2f} {'':>7} {'':>9} "
+        f"{es_median:>6.2f} {'':>6} {other_median / es_median:>6.1f}x"
+    )
+    print(f"geometric mean of {label}/es ratios: {statistics.geometric_mean(ratios):.1f}x")
+
+
+def print_relevance(engine, how, by_kind, overall):
+    """The nDCG@10 by kind of judged queries."""
+    print(
+        f"\nrelevance of {engine} on {sum(map(len, by_kind.values()))} judged queries "
+        f"({how}, over the seed corpus); edusearch's own figure: cargo bench --bench relevance"
+    )
+    for kind, values in by_kind.items():
+        print(f"  {kind:<14} nDCG@10 {statistics.mean(values):.3f} ({len(values)} queries)")
+    print(f"  {'overall':<14} nDCG@10 {overall:.3f}")
