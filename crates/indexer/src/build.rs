@@ -208,9 +208,10 @@ fn previous_generation(
         return Ok(None);
     };
     // An index written by another version of the schema is rebuilt from scratch.
-    let compatible = Index::open_in_dir(&current)
-        .ok()
-        .is_some_and(|index| IndexSchema::from_schema(&index.schema()).is_some());
+    let compatible = Index::open_in_dir(&current).ok().is_some_and(|index| {
+        IndexSchema::from_schema(&index.schema()).is_some()
+            && index.settings().sort_by_field == crate::schema::index_settings().sort_by_field
+    });
     if !compatible {
         return Ok(None);
     }
@@ -265,7 +266,10 @@ fn write_generation(
                 reason: error.to_string(),
             })?
         }
-        None => Index::create_in_dir(generation, schema.schema.clone())?,
+        None => Index::builder()
+            .schema(schema.schema.clone())
+            .settings(crate::schema::index_settings())
+            .create_in_dir(generation)?,
     };
     edusearch_russian::register_analyzers(index.tokenizers());
     let mut writer: IndexWriter<TantivyDocument> = index.writer(options.writer_memory_bytes)?;

@@ -9,7 +9,7 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{TantivyDocument, doc};
+use tantivy::{IndexSettings, IndexSortByField, Order, TantivyDocument, doc};
 
 /// Field names, shared by the indexer and the searcher.
 pub mod fields {
@@ -69,6 +69,9 @@ pub mod fields {
     pub const REGION_KEY: &str = "region_key";
     /// MinHash signature of the item wording (items only; fast bytes), for grouping.
     pub const SIGNATURE: &str = "signature";
+    /// 0 for items, 1 for resolutions (fast): the index is sorted by it, so every segment
+    /// holds its items first and its resolution documents after them.
+    pub const LEVEL_ORDER: &str = "level_order";
 }
 
 /// Facet roots.
@@ -93,6 +96,14 @@ impl DocKind {
         match self {
             DocKind::Item => "item",
             DocKind::Resolution => "resolution",
+        }
+    }
+
+    /// The value of the `level_order` field the index is sorted by (items first).
+    pub fn order(self) -> u64 {
+        match self {
+            DocKind::Item => 0,
+            DocKind::Resolution => 1,
         }
     }
 }
@@ -131,6 +142,7 @@ pub struct IndexSchema {
     pub resolution_key: Field,
     pub region_key: Field,
     pub signature: Field,
+    pub level_order: Field,
 }
 
 fn text_options(analyzer: &str, stored: bool) -> TextOptions {
@@ -194,6 +206,7 @@ impl IndexSchema {
         let resolution_key = builder.add_u64_field(fields::RESOLUTION_KEY, FAST);
         let region_key = builder.add_u64_field(fields::REGION_KEY, FAST);
         let signature = builder.add_bytes_field(fields::SIGNATURE, FAST);
+        let level_order = builder.add_u64_field(fields::LEVEL_ORDER, FAST);
         Self {
             schema: builder.build(),
             kind,
@@ -224,6 +237,7 @@ impl IndexSchema {
             resolution_key,
             region_key,
             signature,
+            level_order,
         }
     }
 
@@ -249,6 +263,7 @@ impl IndexSchema {
         let mut documents = Vec::with_capacity(resolution.items.len() + 1);
         let mut whole = self.common(resolution, &resolution.topics);
         whole.add_text(self.kind, DocKind::Resolution.as_str());
+        whole.add_u64(self.level_order, DocKind::Resolution.order());
         whole.add_text(self.text, &resolution.body);
         whole.add_text(self.text_exact, exact_forms_text(resolution));
         whole.add_text(self.text_root, with_compounds(&resolution.body));
@@ -266,6 +281,7 @@ impl IndexSchema {
     fn item_document(&self, resolution: &Resolution, item: &Item) -> TantivyDocument {
         let mut document = self.common(resolution, &item.topics);
         document.add_text(self.kind, DocKind::Item.as_str());
+        document.add_u64(self.level_order, DocKind::Item.order());
         document.add_u64(self.item_position, u64::from(item.position));
         document.add_text(self.item_number, &item.number);
         if let Some(addressee) = &item.addressee {
@@ -332,6 +348,18 @@ impl IndexSchema {
             .unwrap_or(0);
         document.add_i64(self.date_ord, ordinal);
         document
+    }
+}
+
+/// The settings of a new index: sorted by level, so that each segment holds its item
+/// documents first (a search of one level reads only its range of document ids).
+pub fn index_settings() -> IndexSettings {
+    IndexSettings {
+        sort_by_field: Some(IndexSortByField {
+            field: fields::LEVEL_ORDER.to_string(),
+            order: Order::Asc,
+        }),
+        ..IndexSettings::default()
     }
 }
 

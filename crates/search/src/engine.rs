@@ -85,6 +85,8 @@ pub struct Engine {
     /// The same facts as `facet_tables` and `resolution_docs`, a word a document, when
     /// they fit.
     packed: Option<packed::PackedFacts>,
+    /// Per segment sorted by level, the document ids of its items and of its resolutions.
+    level_ranges: [level_range::LevelRanges; 2],
 }
 
 /// Facet counts kept in [`Engine::browse_facets`] before it starts again.
@@ -134,6 +136,7 @@ impl Engine {
             facet_tables.each_ref().map(|table| table.as_ref()),
             &resolution_docs,
         );
+        let level_ranges = level_ranges(&searcher, &resolution_docs);
         Ok(Self {
             index,
             reader,
@@ -147,6 +150,7 @@ impl Engine {
             facet_tables,
             resolution_docs,
             packed,
+            level_ranges,
         })
     }
 
@@ -889,11 +893,22 @@ impl Engine {
                 Box::new(ConstScoreQuery::new(Box::new(boost), TOPIC_BOOST)),
             ));
         }
-        if let [(Occur::Must, query)] = clauses.as_mut_slice() {
+        let query = match clauses.as_mut_slice() {
             // The text alone: a union of terms is then scored as one (see `flatten`).
-            return std::mem::replace(query, Box::new(AllQuery));
+            [(Occur::Must, query)] => std::mem::replace(query, Box::new(AllQuery)),
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
+        let ranges = match filters.level {
+            Level::Items => &self.level_ranges[0],
+            Level::Resolutions => &self.level_ranges[1],
+        };
+        if !for_pass || ranges.is_empty() {
+            return query;
         }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(level_range::LevelRange {
+            inner: query,
+            ranges: Arc::clone(ranges),
+        })
     }
 
     pub(crate) fn top_docs(
@@ -1092,6 +1107,31 @@ fn resolution_docs(searcher: &Searcher, schema: &IndexSchema) -> tantivy::Result
         all.push(Arc::from(bits));
     }
     Ok(all)
+}
+
+/// Per segment whose resolution documents follow all of its items (an index sorted by level),
+/// the range of its items' document ids and that of its resolutions' (by [`Level`] order).
+fn level_ranges(
+    searcher: &Searcher,
+    resolution_docs: &[Arc<[u64]>],
+) -> [level_range::LevelRanges; 2] {
+    let mut items = HashMap::new();
+    let mut resolutions = HashMap::new();
+    for (segment, bits) in searcher.segment_readers().iter().zip(resolution_docs) {
+        let max_doc = segment.max_doc();
+        let is_resolution = |doc: tantivy::DocId| {
+            bits.get(doc as usize / 64)
+                .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+        };
+        let first = (0..max_doc)
+            .find(|doc| is_resolution(*doc))
+            .unwrap_or(max_doc);
+        if (first..max_doc).all(is_resolution) {
+            items.insert(segment.segment_id(), 0..first);
+            resolutions.insert(segment.segment_id(), first..max_doc);
+        }
+    }
+    [Arc::new(items), Arc::new(resolutions)]
 }
 
 /// A poisoned lock only means a search panicked while holding it; what it guards stays valid.
@@ -1459,6 +1499,7 @@ fn facet_leaf(encoded: &str) -> Option<String> {
 pub(crate) mod beyond;
 mod facet_tables;
 mod flatten;
+mod level_range;
 mod packed;
 mod pass;
 mod ranking;

@@ -436,10 +436,57 @@ fn the_main_pass_counts_and_ranks_as_query_clauses_would() {
         "the seed corpus's facets fit a word"
     );
     main_pass_matches_query_clauses(packed);
-    // The same engine reading the facet tables, as for an index whose facets do not fit.
+    assert!(
+        packed.level_ranges.iter().all(|ranges| !ranges.is_empty()),
+        "the seed index is sorted by level"
+    );
+    // The same engine reading the facet tables and searching whole segments, as for an index
+    // whose facets do not fit a word or that is not sorted by level.
     let mut tables = Engine::from_index(packed.index.clone(), packed.schema.clone()).unwrap();
     tables.packed = None;
+    tables.level_ranges = Default::default();
     main_pass_matches_query_clauses(&tables);
+}
+
+/// A query limited to one level's document ids matches that level's documents, whether its
+/// matches are counted from its scorer or collected with scores.
+#[test]
+fn a_level_range_query_matches_the_documents_of_its_level() {
+    let engine = engine();
+    let searcher = engine.reader.searcher();
+    for (ranges, level, expected) in [
+        (&engine.level_ranges[0], DocKind::Item, 70),
+        (&engine.level_ranges[1], DocKind::Resolution, 5),
+    ] {
+        assert_eq!(ranges.len(), searcher.segment_readers().len());
+        for inner in [
+            Box::new(AllQuery) as Box<dyn Query>,
+            engine.text_query("обучающихся", Pipeline::Full).0.unwrap(),
+        ] {
+            let query = level_range::LevelRange {
+                inner: inner.box_clone(),
+                ranges: Arc::clone(ranges),
+            };
+            let counted = searcher.search(&query, &Count).unwrap();
+            let (collected, top) = searcher
+                .search(&query, &(Count, TopDocs::with_limit(100).order_by_score()))
+                .unwrap();
+            assert_eq!(counted, collected, "{inner:?}");
+            assert!(counted > 0 && counted <= expected, "{inner:?}: {counted}");
+            for (_, address) in top {
+                let document: TantivyDocument = searcher.doc(address).unwrap();
+                let kind = document
+                    .get_first(engine.schema.kind)
+                    .and_then(|v| v.as_str());
+                assert_eq!(kind, Some(level.as_str()), "{inner:?}");
+            }
+        }
+        let everything = level_range::LevelRange {
+            inner: Box::new(AllQuery),
+            ranges: Arc::clone(ranges),
+        };
+        assert_eq!(searcher.search(&everything, &Count).unwrap(), expected);
+    }
 }
 
 fn main_pass_matches_query_clauses(engine: &Engine) {
