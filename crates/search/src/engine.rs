@@ -902,7 +902,9 @@ impl Engine {
             Level::Items => &self.level_ranges[0],
             Level::Resolutions => &self.level_ranges[1],
         };
-        if !for_pass || ranges.is_empty() {
+        // Every pass reads only its level's range (the exclusion of resolution documents
+        // above stays, for segments not sorted by level).
+        if ranges.is_empty() {
             return query;
         }
         Box::new(level_range::LevelRange {
