@@ -82,8 +82,8 @@ pub struct Engine {
     facet_tables: [Arc<FacetTable>; 3],
     /// Per segment of the searcher, a bit for each resolution document.
     resolution_docs: Vec<Arc<[u64]>>,
-    /// The same facts as `facet_tables` and `resolution_docs`, a word a document, when
-    /// they fit.
+    /// The same facts as `facet_tables` and `resolution_docs` in two small words a document,
+    /// when they fit ([`packed`]).
     packed: Option<packed::PackedFacts>,
     /// Per segment sorted by level, the document ids of its items and of its resolutions.
     level_ranges: [level_range::LevelRanges; 2],

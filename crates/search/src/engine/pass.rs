@@ -7,7 +7,8 @@
 //! lookup a document. A facet filter applied here also lets the pass count that facet's own
 //! values over the matches without its filter, which otherwise takes a pass of its own.
 //! One collector instead of a tuple of four also saves a dynamic call per collector a
-//! document.
+//! document. When the engine has packed words ([`super::packed`]), the checks and counts read
+//! those instead of the tables.
 
 use std::sync::Arc;
 
