@@ -7,6 +7,7 @@ import json
 import math
 import statistics
 import time
+import tomllib
 import urllib.parse
 
 
@@ -18,6 +19,28 @@ def ndcg(ranked_grades, judged_grades, k=10):
     """nDCG@k as `edusearch_search::eval::ndcg_at` computes it (gain 2^g - 1, log2 discount)."""
     ideal = dcg(sorted(judged_grades, reverse=True), k)
     return 0.0 if ideal <= 0 else min(1.0, dcg(ranked_grades, k) / ideal)
+
+
+def add_arguments(parser):
+    """The command-line arguments both comparisons take (besides their engine's own)."""
+    parser.add_argument("--tsv", required=True)
+    parser.add_argument("--edusearch", required=True, help="host:port of edusearch serve")
+    parser.add_argument("--queries", required=True)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--relevance", help="judged queries (tests/relevance/queries.toml)")
+    parser.add_argument("--seed-tsv", help="items of the corpus the judgments are about")
+
+
+def judged_queries(path):
+    """(judged query, {(file, item): grade}) of each query of tests/relevance/queries.toml."""
+    with open(path, "rb") as file:
+        queries = tomllib.load(file)["query"]
+    for judged in queries:
+        grades = {
+            (judgment["file"], judgment["item"]): judgment["grade"]
+            for judgment in judged["judgments"]
+        }
+        yield judged, grades
 
 
 def read_kinds(path):

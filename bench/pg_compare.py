@@ -11,11 +11,10 @@ import argparse
 import os
 import statistics
 import time
-import tomllib
 
 import psycopg2
 
-from compare import compare, ndcg, print_relevance
+from compare import add_arguments, compare, judged_queries, ndcg, print_relevance
 
 # kind -> (tsquery SQL or None, its parameter, extra filter SQL, filter parameters, note).
 # PostgreSQL has no layout or spelling correction, derivation or domain synonyms: so that both
@@ -142,8 +141,6 @@ def pg_search(cur, kind):
     return total, len(hits), len(regions)
 
 
-
-
 def relevance(conn, tsv_path, queries_path):
     """nDCG@10 of PostgreSQL FTS on the judged queries over the seed corpus.
 
@@ -155,14 +152,8 @@ def relevance(conn, tsv_path, queries_path):
     cur = conn.cursor()
     create_and_copy(cur, "seed_items", tsv_path)
     conn.commit()
-    with open(queries_path, "rb") as file:
-        queries = tomllib.load(file)["query"]
     by_kind = {}
-    for query in queries:
-        grades = {
-            (judgment["file"], judgment["item"]): judgment["grade"]
-            for judgment in query["judgments"]
-        }
+    for query, grades in judged_queries(queries_path):
         where, params = ["tsv @@ q"], [query["query"]]
         filters = query.get("filters", {})
         if "region" in filters:
@@ -184,17 +175,10 @@ def relevance(conn, tsv_path, queries_path):
     return statistics.mean(every), by_kind
 
 
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dsn", required=True)
-    parser.add_argument("--tsv", required=True)
-    parser.add_argument("--edusearch", required=True, help="host:port of edusearch serve")
-    parser.add_argument("--queries", required=True)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--relevance", help="judged queries (tests/relevance/queries.toml)")
-    parser.add_argument("--seed-tsv", help="items of the corpus the judgments are about")
+    add_arguments(parser)
     args = parser.parse_args()
 
     conn = psycopg2.connect(args.dsn)

@@ -14,11 +14,10 @@ import os
 import re
 import statistics
 import time
-import tomllib
 
 import xapian
 
-from compare import compare, ndcg, print_relevance
+from compare import add_arguments, compare, judged_queries, ndcg, print_relevance
 
 REGION_SLOT, YEAR_SLOT = 0, 1
 REGION_PREFIX, YEAR_PREFIX = "XR", "XY"
@@ -137,8 +136,6 @@ def xapian_search(database, parser, kind):
     return matches.get_matches_estimated(), len(snippets), len(region_counts) + len(year_counts)
 
 
-
-
 def relevance(path, tsv_path, queries_path):
     """nDCG@10 of Xapian on the judged queries over the seed corpus.
 
@@ -149,14 +146,8 @@ def relevance(path, tsv_path, queries_path):
     build(path, tsv_path)
     database = xapian.Database(path)
     parser = parser_for(database)
-    with open(queries_path, "rb") as file:
-        queries = tomllib.load(file)["query"]
     by_kind = {}
-    for judged in queries:
-        grades = {
-            (judgment["file"], judgment["item"]): judgment["grade"]
-            for judgment in judged["judgments"]
-        }
+    for judged, grades in judged_queries(queries_path):
         filters = judged.get("filters", {})
         terms = []
         if "region" in filters:
@@ -181,17 +172,10 @@ def relevance(path, tsv_path, queries_path):
     return statistics.mean(every), by_kind
 
 
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True, help="folder for the Xapian database")
-    parser.add_argument("--tsv", required=True)
-    parser.add_argument("--edusearch", required=True, help="host:port of edusearch serve")
-    parser.add_argument("--queries", required=True)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--relevance", help="judged queries (tests/relevance/queries.toml)")
-    parser.add_argument("--seed-tsv", help="items of the corpus the judgments are about")
+    add_arguments(parser)
     args = parser.parse_args()
 
     items, seconds, size = build(os.path.join(args.db, "items"), args.tsv)
