@@ -1111,6 +1111,13 @@ fn resolution_docs(searcher: &Searcher, schema: &IndexSchema) -> tantivy::Result
     Ok(all)
 }
 
+/// Whether a document's bit is set in a segment's bits of [`resolution_docs`].
+#[inline]
+fn has_bit(bits: &[u64], doc: tantivy::DocId) -> bool {
+    bits.get(doc as usize / 64)
+        .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+}
+
 /// Per segment whose resolution documents follow all of its items (an index sorted by level),
 /// the range of its items' document ids and that of its resolutions' (by [`Level`] order).
 fn level_ranges(
@@ -1121,10 +1128,7 @@ fn level_ranges(
     let mut resolutions = HashMap::new();
     for (segment, bits) in searcher.segment_readers().iter().zip(resolution_docs) {
         let max_doc = segment.max_doc();
-        let is_resolution = |doc: tantivy::DocId| {
-            bits.get(doc as usize / 64)
-                .is_some_and(|word| word & (1 << (doc % 64)) != 0)
-        };
+        let is_resolution = |doc: tantivy::DocId| has_bit(bits, doc);
         let first = (0..max_doc)
             .find(|doc| is_resolution(*doc))
             .unwrap_or(max_doc);

@@ -256,8 +256,7 @@ impl PackedFacts {
             }
             if let Some(resolutions) = resolution_docs.get(segment) {
                 for (doc, word) in words.iter_mut().enumerate() {
-                    let bits = resolutions.get(doc / 64).copied().unwrap_or(0);
-                    if bits & (1 << (doc % 64)) != 0 {
+                    if super::has_bit(resolutions, doc as DocId) {
                         *word |= RESOLUTION_BIT;
                     }
                 }

@@ -163,9 +163,7 @@ impl TableChecks {
     #[inline(always)]
     fn check(&mut self, doc: DocId, score: Score) -> Option<Score> {
         if let Some(skip) = &self.skip
-            && skip
-                .get(doc as usize / 64)
-                .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+            && super::has_bit(skip, doc)
         {
             return None;
         }
