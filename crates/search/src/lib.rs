@@ -22,8 +22,9 @@ pub use engine::beyond::{
     CSV_HEADERS, EXPORT_CAP, Export, TrendBucket, TrendBy, Trends, write_csv, write_jsonl,
 };
 pub use engine::similar::{
-    DEFAULT_SIMILAR_LIMIT, MAX_SIMILAR_LIMIT, SimilarItem, SimilarItems, SimilarResolution,
-    SimilarResolutions, check_resolution_id, check_similar_limit, item_id, parse_item_id,
+    DEFAULT_SIMILAR_LIMIT, MAX_RESOLUTION_ID_CHARS, MAX_SIMILAR_LIMIT, SimilarItem, SimilarItems,
+    SimilarResolution, SimilarResolutions, check_resolution_id, check_similar_limit, item_id,
+    parse_item_id,
 };
 pub use engine::{Engine, Pipeline};
 pub use error::{ErrorKind, SearchError};
