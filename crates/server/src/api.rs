@@ -12,9 +12,6 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{Pairs, SEARCH_PARAMS, parse_level};
 
-/// Longest resolution id looked up (ids are 16 hex digits; anything much longer is not one).
-pub(crate) const MAX_ID_CHARS: usize = 64;
-
 /// Searches recommendation items or resolutions.
 #[utoipa::path(
     get,
@@ -67,7 +64,7 @@ pub async fn resolution(
 
 /// Looks a resolution up on the blocking pool; an id that cannot be one is a 404 at once.
 pub(crate) async fn fetch_resolution(state: &AppState, id: String) -> Result<Resolution, ApiError> {
-    if id.is_empty() || id.chars().count() > MAX_ID_CHARS {
+    if id.is_empty() || id.chars().count() > edusearch_search::MAX_RESOLUTION_ID_CHARS {
         return Err(ApiError::not_found("Резолюция не найдена"));
     }
     state
