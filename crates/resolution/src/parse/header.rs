@@ -39,13 +39,25 @@ pub(crate) fn title_block(lines: &[Line]) -> TitleBlock {
         .take(TITLE_SEARCH_LINES)
         .position(|line| starts_with_heading_word(&line.text));
     let Some(first) = heading else {
-        let title = lines
-            .first()
-            .map(|line| tame_caps(&line.text))
-            .unwrap_or_default();
+        let Some(line) = lines.first() else {
+            return TitleBlock {
+                title: String::new(),
+                body_start: 0,
+            };
+        };
+        // A first line that is a paragraph rather than a heading, or the only line, stays in
+        // the body, and its first sentence names the document.
+        let running_text = paragraph_first_sentence_end(&line.text)
+            .or_else(|| (lines.len() == 1).then_some(line.text.len()));
+        if let Some(sentence_end) = running_text {
+            return TitleBlock {
+                title: truncate_chars(&line.text[..sentence_end], MAX_TITLE_LINE_CHARS),
+                body_start: 0,
+            };
+        }
         return TitleBlock {
-            title: truncate_chars(&title, MAX_TITLE_LINE_CHARS),
-            body_start: usize::from(!lines.is_empty()),
+            title: truncate_chars(&tame_caps(&line.text), MAX_TITLE_LINE_CHARS),
+            body_start: 1,
         };
     };
     let mut end = first + 1;
@@ -72,6 +84,29 @@ pub(crate) fn title_block(lines: &[Line]) -> TitleBlock {
     TitleBlock {
         title: tame_caps(&title),
         body_start,
+    }
+}
+
+/// Where the first sentence of a line ends, when the line is a paragraph of running text — two
+/// sentences or more, or longer than a title line — rather than a heading; `None` for a heading.
+/// A sentence ends at `.`, `!`, `?` or `…` after a word of three letters or more, before a
+/// capital or a quote («г. Мегион», «им. А. С. Пушкина» do not end one).
+fn paragraph_first_sentence_end(line: &str) -> Option<usize> {
+    static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\p{L}{3}[.!?…]\s+[\p{Lu}«\x22(]").expect("sentence end pattern is valid")
+    });
+    let end = SENTENCE_END.find(line).map(|found| {
+        let text = found.as_str();
+        let stop = text
+            .char_indices()
+            .find(|(_, c)| matches!(c, '.' | '!' | '?' | '…'))
+            .map_or(text.len(), |(at, c)| at + c.len_utf8());
+        found.start() + stop
+    });
+    match end {
+        Some(end) => Some(end),
+        None if line.chars().count() > MAX_TITLE_LINE_CHARS => Some(line.len()),
+        None => None,
     }
 }
 

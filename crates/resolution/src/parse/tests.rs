@@ -233,6 +233,36 @@ fn a_text_without_a_list_is_kept_with_a_warning() {
 }
 
 #[test]
+fn a_first_line_of_running_text_stays_in_the_body() {
+    let paragraph = "Педагоги района обсудили наставничество. Участники рекомендовали \
+                     создать методическое объединение наставников в каждой школе.";
+    let r = parse_text("paragraph.txt", paragraph).unwrap();
+    assert_eq!(
+        r.body, paragraph,
+        "every word of the paragraph is searchable"
+    );
+    assert_eq!(r.title, "Педагоги района обсудили наставничество.");
+
+    let headed = parse_text(
+        "headed.txt",
+        "Решение педагогического совета МБОУ СОШ № 5 г. Кемь\n\nОбсудили итоги четверти.",
+    )
+    .unwrap();
+    assert_eq!(
+        headed.title,
+        "Решение педагогического совета МБОУ СОШ № 5 г. Кемь"
+    );
+    assert_eq!(headed.body, "Обсудили итоги четверти.");
+
+    let one_sentence = "Педагоги района обсудили наставничество молодых учителей.";
+    let single = parse_text("single.txt", one_sentence).unwrap();
+    assert_eq!(
+        single.body, one_sentence,
+        "a text of one line is its own body"
+    );
+}
+
+#[test]
 fn non_russian_and_empty_inputs_are_errors() {
     assert!(matches!(
         parse_resolution("e.txt", b""),
