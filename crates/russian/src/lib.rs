@@ -38,7 +38,7 @@ pub use normalize::{
     StemCache, Word, WordForms, fold_yo, hyphen_compounds, is_uppercase, lowercase, normalize_word,
     normalize_word_into, stem_word, stem_words, words,
 };
-pub use stopwords::{STOP_WORDS, is_stop_word};
+pub use stopwords::{QUESTION_WORDS, STOP_WORDS, is_function_word, is_question_word, is_stop_word};
 pub use synonyms::{
     Expansion, SynonymKeys, SynonymKeysStream, SynonymKeysTokenizer, Synonyms, SynonymsError,
 };

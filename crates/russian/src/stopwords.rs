@@ -160,6 +160,83 @@ pub fn is_stop_word(normalized: &str) -> bool {
     STOP_WORDS.contains(&normalized)
 }
 
+/// Question words in all their forms (lowercased, `ё -> е`), some of them Snowball stop words
+/// too: they say that something is asked, not what, so a question is ranked by its other words.
+pub const QUESTION_WORDS: &[&str] = &[
+    "кто",
+    "что",
+    "чего",
+    "чему",
+    "чем",
+    "как",
+    "когда",
+    "где",
+    "куда",
+    "зачем",
+    "какой",
+    "какого",
+    "какому",
+    "каким",
+    "каком",
+    "какая",
+    "какую",
+    "какое",
+    "какие",
+    "каких",
+    "какими",
+    "каков",
+    "какова",
+    "каково",
+    "каковы",
+    "который",
+    "которого",
+    "которому",
+    "которым",
+    "котором",
+    "которая",
+    "которой",
+    "которую",
+    "которое",
+    "которые",
+    "которых",
+    "которыми",
+    "сколько",
+    "скольких",
+    "скольким",
+    "сколькими",
+    "почему",
+    "отчего",
+    "откуда",
+    "кого",
+    "кому",
+    "кем",
+    "ком",
+    "чей",
+    "чьего",
+    "чьему",
+    "чьим",
+    "чьем",
+    "чья",
+    "чьей",
+    "чью",
+    "чье",
+    "чьи",
+    "чьих",
+    "чьими",
+    "ли",
+];
+
+/// Whether a normalised word asks a question («кто», «какой», «сколько», «почему»).
+pub fn is_question_word(normalized: &str) -> bool {
+    QUESTION_WORDS.contains(&normalized)
+}
+
+/// Whether a normalised word is a stop word or a question word: neither tells what a query is
+/// about.
+pub fn is_function_word(normalized: &str) -> bool {
+    QUESTION_WORDS.contains(&normalized) || STOP_WORDS.contains(&normalized)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +246,18 @@ mod tests {
         for word in STOP_WORDS {
             assert_eq!(*word, crate::normalize_word(word), "{word}");
         }
+    }
+
+    #[test]
+    fn question_and_stop_words_are_function_words() {
+        for word in ["какие", "сколько", "почему", "которых", "кто", "где"]
+        {
+            assert!(is_function_word(word), "{word}");
+        }
+        for word in QUESTION_WORDS {
+            assert_eq!(*word, crate::normalize_word(word), "{word}");
+        }
+        assert!(!is_function_word("школа"));
     }
 
     #[test]
