@@ -1320,3 +1320,45 @@ async fn a_recurring_recommendation_says_where_else_it_is_and_can_be_collapsed()
     let bad = get(&state, "/api/search?q=x&collapse=maybe").await;
     assert_eq!(bad.error_code(), "invalid_collapse");
 }
+
+#[tokio::test]
+async fn an_inferred_year_that_finds_nothing_gives_way_with_a_notice_and_a_link() {
+    let state = seed_state();
+    let q = "профориентация 2015";
+    let json = get(&state, &format!("/api/search?q={}", enc(q)))
+        .await
+        .json();
+    assert!(json["total"].as_u64().unwrap() > 0);
+    assert_eq!(
+        json["query"]["dropped_filters"],
+        serde_json::json!([{ "kind": "year", "value": "2015" }])
+    );
+    assert!(json["query"]["year"].is_null());
+
+    let html = get(&state, &format!("/?q={}", enc(q))).await.body;
+    assert!(
+        html.contains("В 2015 году ничего не найдено; показаны результаты за все годы."),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<span class=\"chip-kind\">Год:</span>"),
+        "no chip for a filter not in force"
+    );
+    let strict = html
+        .split("id=\"dropped-filters\"")
+        .nth(1)
+        .and_then(|rest| rest.split("href=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the search with the year kept")
+        .replace("&#38;", "&");
+    assert!(strict.contains("year=2015"), "{strict}");
+    let kept = get(&state, &strict).await.body;
+    assert!(
+        kept.contains("<span class=\"chip-kind\">Год:</span> 2015"),
+        "the link sets the year as a filter the user chose"
+    );
+    assert!(
+        !kept.contains("dropped-filters"),
+        "a chosen filter stays hard"
+    );
+}

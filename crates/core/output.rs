@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use edusearch_indexer::BuildReport;
 use edusearch_resolution::Resolution;
-use edusearch_search::{FacetValue, Hit, SearchResponse, Stats};
+use edusearch_search::{FacetValue, FilterKind, Hit, SearchResponse, Stats};
 
 const BOLD: &str = "\x1b[1m";
 const MARK: &str = "\x1b[1;33m";
@@ -52,6 +52,14 @@ pub fn build_summary(out: &mut impl Write, report: &BuildReport) -> io::Result<(
 }
 
 /// Ranked hits with their resolution, as a terminal list.
+fn filter_name(kind: FilterKind) -> &'static str {
+    match kind {
+        FilterKind::Year => "year",
+        FilterKind::Region => "region",
+        FilterKind::Municipality => "municipality",
+    }
+}
+
 pub fn search_results(
     out: &mut impl Write,
     response: &SearchResponse,
@@ -88,6 +96,19 @@ pub fn search_results(
             out,
             "showing results for «{}» (searched instead of «{}»; use --literal to keep it)",
             correction.corrected, correction.original
+        )?;
+    }
+    if !query.dropped_filters.is_empty() {
+        let dropped = query
+            .dropped_filters
+            .iter()
+            .map(|filter| format!("{} {}", filter_name(filter.kind), filter.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(
+            out,
+            "nothing found for {dropped} (read from the query); showing results without it \
+             (set it as an option, e.g. --year, to keep it)"
         )?;
     }
     for synonym in &query.synonyms {

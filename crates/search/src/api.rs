@@ -219,10 +219,38 @@ pub struct UnderstoodQuery {
     pub sort: Sort,
     /// Whether all words were not found together, so hits match some of the words.
     pub relaxed: bool,
+    /// Filters read from the query's words that found nothing and were set aside, so the
+    /// hits are the search without them («в 2015 году ничего не найдено; показаны результаты
+    /// за все годы»). Filters the user set never are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_filters: Vec<DroppedFilter>,
     /// Group filter in force (items of one recurring recommendation).
     pub group: Option<String>,
     /// Whether each group of recurring recommendations is shown once.
     pub collapse: bool,
+}
+
+/// A filter read from the query's words that was set aside because nothing matched it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedFilter {
+    /// Which filter.
+    pub kind: FilterKind,
+    /// Its value as shown: «2015», «2015–2017», «Красноярский край», «г. Мегион».
+    pub value: String,
+}
+
+/// The filters a query's words can set.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterKind {
+    /// A year or range of years.
+    Year,
+    /// A federal subject.
+    Region,
+    /// A municipality or town.
+    Municipality,
 }
 
 /// A synonym the query was widened with.

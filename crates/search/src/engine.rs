@@ -12,8 +12,8 @@ use edusearch_indexer::{
 use edusearch_resolution::Resolution;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, QueryParser,
-    RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
+    QueryParser, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, FieldType, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -28,14 +28,16 @@ use std::collections::HashMap;
 use std::ops::Bound;
 
 use crate::api::{
-    Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, Recurrence, SearchRequest,
-    SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery, group_id_text, parse_group_id,
+    Correction, CorrectionKind, DroppedFilter, FacetCounts, FacetValue, FilterKind, Hit, Level,
+    Recurrence, SearchRequest, SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery,
+    group_id_text, parse_group_id,
 };
 use crate::correct;
 use crate::html::escape_html;
-use crate::understand::Understood;
 use crate::understand::understand;
+use crate::understand::{InferredFilter, Understood};
 use edusearch_russian::Synonyms;
+use plan::Matching;
 
 /// Field weights of the text query: the item text counts most, then who it is addressed to,
 /// its topics, and the resolution's event and title (shared by all items of a resolution).
@@ -203,6 +205,15 @@ impl Engine {
                 ..Understood::default()
             }
         };
+        // A question or description is ranked by its words, the year or place it names among
+        // them: it is not meant as a filter («что случилось в 1992 году…»).
+        let question = plan::is_question(&query);
+        if full
+            && !understood.inferred.is_empty()
+            && plan::long_query_text(&sanitize(&understood.text), question).is_some()
+        {
+            understood.inferred_back_to_words();
+        }
         let mut respelt = false;
         if full && !request.literal {
             for (wrong, right) in self.respell(&searcher, &understood.text)? {
@@ -227,7 +238,7 @@ impl Engine {
             Some(year) => (Some(year), request.year_to.filter(|to| *to > year)),
             None => (understood.year, understood.year_to),
         };
-        let filters = Filters {
+        let mut filters = Filters {
             region: chosen(&request.region).or_else(|| understood.region.clone()),
             municipality: chosen(&request.municipality).or_else(|| understood.municipality.clone()),
             year,
@@ -239,11 +250,6 @@ impl Engine {
             group: request.group.as_deref().and_then(parse_group_id),
         };
 
-        let TextQueries {
-            strict,
-            widened,
-            synonyms,
-        } = self.text_queries(&understood.text, pipeline);
         let offset = (request.page - 1) * request.per_page;
         let collapse = request.collapse && request.level == Level::Items;
         let window = if collapse {
@@ -251,63 +257,54 @@ impl Engine {
         } else {
             request.per_page
         };
-        // One pass collects the total, the page of hits and the facets whose own filter is not
-        // set (their query is the main one). With text, one facet filter is checked in the
-        // pass, which then also counts that facet; any other facet with a filter set needs a
-        // pass of its own.
-        let filter_in_pass = FacetField::ALL
-            .into_iter()
-            .find(|facet| filters.filters(*facet))
-            .filter(|_| strict.is_some());
-        let main_pass =
-            |text_query: Option<&dyn Query>| -> Result<pass::MainPassFruit, SearchError> {
-                let query = self.pass_query(text_query, &filters, filter_in_pass);
-                let collector = pass::MainPass {
-                    ranking: ranking_collector(
-                        window,
-                        if collapse { 0 } else { offset },
-                        request.sort,
-                    ),
-                    facets: FacetField::ALL.map(|facet| {
-                        (!filters.filters(facet) || filter_in_pass == Some(facet))
-                            .then(|| self.facet_tables[facet as usize].as_ref())
-                    }),
-                    skip: (filters.level == Level::Items)
-                        .then_some(self.resolution_docs.as_slice()),
-                    filter: filter_in_pass.map(|facet| self.facet_filter(facet, &filters)),
-                    topic_boost: filters
-                        .topic_boost
-                        .as_deref()
-                        .filter(|_| text_query.is_some())
-                        .and_then(|topic| {
-                            let table = self.facet_tables[FacetField::Topic as usize].as_ref();
-                            Some(pass::TopicBoost {
-                                table,
-                                topic: table.id_of(topic)?,
-                                boost: TOPIC_BOOST,
-                            })
-                        }),
-                    distinct: collapse.then(|| DistinctGroups {
-                        doc_groups: &self.doc_groups,
-                        groups: self.groups.len(),
-                    }),
-                    packed: self.packed.as_ref(),
-                };
-                Ok(searcher.search(query.as_ref(), &collector)?)
-            };
-        let mut text_query = strict;
-        let mut pass = main_pass(text_query.as_deref())?;
-        let mut relaxed = false;
-        if pass.total < RELAX_BELOW
-            && let Some(widened) = widened
-        {
-            let wider = main_pass(Some(widened.as_ref()))?;
-            if wider.total > pass.total {
-                pass = wider;
-                text_query = Some(widened);
-                relaxed = true;
+        let shape = PassShape {
+            window,
+            offset: if collapse { 0 } else { offset },
+            sort: request.sort,
+            collapse,
+        };
+        let TextQueries {
+            strict,
+            widened,
+            mut synonyms,
+        } = self.text_queries(&understood.text, pipeline, question);
+        let mut passes = self.run_passes(&searcher, &filters, strict, widened, shape)?;
+
+        // Filters read from the query's words give way when they alone leave nothing while
+        // the words match elsewhere («профориентация 2015» with nothing of 2015); those the
+        // user set stay.
+        let mut dropped_filters = Vec::new();
+        let inferred = inferred_in_force(&understood, request);
+        if full && passes.fruit.total == 0 && !inferred.is_empty() {
+            let mut unfiltered = filters.clone();
+            for kind in &inferred {
+                dropped_filters.push(unfiltered.drop_inferred(*kind));
+            }
+            let queries = self.text_queries(&understood.text, pipeline, question);
+            if queries.strict.is_some() {
+                let wider = self.run_passes(
+                    &searcher,
+                    &unfiltered,
+                    queries.strict,
+                    queries.widened,
+                    shape,
+                )?;
+                if wider.fruit.total > 0 {
+                    passes = wider;
+                    filters = unfiltered;
+                    synonyms = queries.synonyms;
+                } else {
+                    dropped_filters.clear();
+                }
+            } else {
+                dropped_filters.clear();
             }
         }
+        let Passes {
+            fruit: pass,
+            text_query,
+            relaxed,
+        } = passes;
         let pass::MainPassFruit {
             total: total_matches,
             ranked,
@@ -369,19 +366,31 @@ impl Engine {
             topic: facet_of(FacetField::Topic)?,
         };
 
-        let from_query = |taken: &Option<String>, given: &Option<String>| {
-            taken.clone().filter(|_| chosen(given).is_none())
+        // What the query's words set and stays in force.
+        let from_query = |taken: &Option<String>, given: &Option<String>, in_force: bool| {
+            taken
+                .clone()
+                .filter(|_| chosen(given).is_none() && in_force)
         };
         Ok(SearchResponse {
             query: UnderstoodQuery {
                 raw: request.q.clone(),
                 text: understood.text,
-                year_from_query: understood.year.filter(|_| request.year.is_none()),
-                year_to_from_query: understood.year_to.filter(|_| request.year.is_none()),
-                region_from_query: from_query(&understood.region, &request.region),
+                year_from_query: understood
+                    .year
+                    .filter(|_| request.year.is_none() && filters.year.is_some()),
+                year_to_from_query: understood
+                    .year_to
+                    .filter(|_| request.year.is_none() && filters.year.is_some()),
+                region_from_query: from_query(
+                    &understood.region,
+                    &request.region,
+                    filters.region.is_some(),
+                ),
                 municipality_from_query: from_query(
                     &understood.municipality,
                     &request.municipality,
+                    filters.municipality.is_some(),
                 ),
                 region: filters.region,
                 year: filters.year,
@@ -395,6 +404,7 @@ impl Engine {
                 level: request.level,
                 sort: request.sort,
                 relaxed,
+                dropped_filters,
                 group: filters.group.map(group_id_text),
                 collapse,
             },
@@ -405,6 +415,77 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets,
+        })
+    }
+
+    /// The main pass of a search with the text query `strict`, and again with `widened` when
+    /// it finds fewer than [`RELAX_BELOW`] hits and the widened query finds more.
+    ///
+    /// One pass collects the total, the page of hits and the facets whose own filter is not
+    /// set (their query is the main one). With text, one facet filter is checked in the pass,
+    /// which then also counts that facet; any other facet with a filter set needs a pass of
+    /// its own.
+    fn run_passes(
+        &self,
+        searcher: &Searcher,
+        filters: &Filters,
+        strict: Option<Box<dyn Query>>,
+        widened: Option<Box<dyn Query>>,
+        shape: PassShape,
+    ) -> Result<Passes, SearchError> {
+        let filter_in_pass = FacetField::ALL
+            .into_iter()
+            .find(|facet| filters.filters(*facet))
+            .filter(|_| strict.is_some());
+        let main_pass =
+            |text_query: Option<&dyn Query>| -> Result<pass::MainPassFruit, SearchError> {
+                let query = self.pass_query(text_query, filters, filter_in_pass);
+                let collector = pass::MainPass {
+                    ranking: ranking_collector(shape.window, shape.offset, shape.sort),
+                    facets: FacetField::ALL.map(|facet| {
+                        (!filters.filters(facet) || filter_in_pass == Some(facet))
+                            .then(|| self.facet_tables[facet as usize].as_ref())
+                    }),
+                    skip: (filters.level == Level::Items)
+                        .then_some(self.resolution_docs.as_slice()),
+                    filter: filter_in_pass.map(|facet| self.facet_filter(facet, filters)),
+                    topic_boost: filters
+                        .topic_boost
+                        .as_deref()
+                        .filter(|_| text_query.is_some())
+                        .and_then(|topic| {
+                            let table = self.facet_tables[FacetField::Topic as usize].as_ref();
+                            Some(pass::TopicBoost {
+                                table,
+                                topic: table.id_of(topic)?,
+                                boost: TOPIC_BOOST,
+                            })
+                        }),
+                    distinct: shape.collapse.then(|| DistinctGroups {
+                        doc_groups: &self.doc_groups,
+                        groups: self.groups.len(),
+                    }),
+                    packed: self.packed.as_ref(),
+                };
+                Ok(searcher.search(query.as_ref(), &collector)?)
+            };
+        let mut text_query = strict;
+        let mut fruit = main_pass(text_query.as_deref())?;
+        let mut relaxed = false;
+        if fruit.total < RELAX_BELOW
+            && let Some(widened) = widened
+        {
+            let wider = main_pass(Some(widened.as_ref()))?;
+            if wider.total > fruit.total {
+                fruit = wider;
+                text_query = Some(widened);
+                relaxed = true;
+            }
+        }
+        Ok(Passes {
+            fruit,
+            text_query,
+            relaxed,
         })
     }
 
@@ -635,27 +716,40 @@ impl Engine {
         }
         if pipeline == Pipeline::Baseline {
             return (
-                self.parse(&sanitize(text), &[edusearch_indexer::fields::TEXT], false),
+                self.parse(
+                    &sanitize(text),
+                    &[edusearch_indexer::fields::TEXT],
+                    Matching::Any,
+                ),
                 Vec::new(),
             );
         }
         let (expanded, expansions) = expand_synonyms(text);
         let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
-        let synonyms = expansions
-            .into_iter()
-            .map(|expansion| SynonymUse {
-                matched: expansion.matched,
-                alternatives: expansion.alternatives,
-            })
-            .collect();
-        (self.parse(&expanded, &fields, true), synonyms)
+        (
+            self.parse(&expanded, &fields, Matching::All),
+            synonym_uses(expansions),
+        )
     }
 
     /// The text queries that rank the hits: every word required, and — for a text of several
     /// words — the widened query that lets in hits with only some of the words after those
     /// with all of them, tried when the first finds fewer than [`RELAX_BELOW`] hits (as a
     /// methodologist's «воспитательная работа» should also find «воспитательную систему»).
-    fn text_queries(&self, text: &str, pipeline: Pipeline) -> TextQueries {
+    /// A question or a description (see [`plan`]) needs only enough of its words, ranked by
+    /// BM25 alone; its widened query is any of them.
+    fn text_queries(&self, text: &str, pipeline: Pipeline, question: bool) -> TextQueries {
+        if pipeline == Pipeline::Full
+            && let Some(long) = plan::long_query_text(&sanitize(text), question)
+        {
+            let (expanded, expansions) = expand_synonyms(&long);
+            let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
+            return TextQueries {
+                strict: self.parse(&expanded, &fields, Matching::Enough),
+                widened: self.parse(&expanded, &fields, Matching::Any),
+                synonyms: synonym_uses(expansions),
+            };
+        }
         let (all_words, synonyms) = self.text_query(text, pipeline);
         let widened = all_words
             .as_ref()
@@ -682,14 +776,14 @@ impl Engine {
     fn any_word_query(&self, text: &str) -> Option<Box<dyn Query>> {
         let (expanded, _) = expand_synonyms(text);
         let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
-        self.parse(&expanded, &fields, false)
+        self.parse(&expanded, &fields, Matching::Any)
     }
 
     fn parse(
         &self,
         query: &str,
         field_names: &[&str],
-        conjunction: bool,
+        matching: Matching,
     ) -> Option<Box<dyn Query>> {
         if !query.chars().any(char::is_alphanumeric) {
             return None;
@@ -705,11 +799,14 @@ impl Engine {
             .collect();
         let mut parser =
             QueryParser::new(self.index.schema(), fields, self.query_tokenizers.clone());
-        if conjunction {
+        if matching == Matching::All {
             parser.set_conjunction_by_default();
         }
         // Lenient: unbalanced quotes or stray operators never fail a search.
-        let (parsed, errors) = parser.parse_query_lenient(query);
+        let (mut parsed, errors) = parser.parse_query_lenient(query);
+        if matching == Matching::Enough {
+            parsed = with_minimum_should_match(parsed);
+        }
         if !errors.is_empty() {
             tracing::debug!(?errors, query, "query parsed leniently");
         }
@@ -1227,6 +1324,73 @@ pub enum Pipeline {
     Baseline,
 }
 
+/// What the main pass collects and in which order.
+#[derive(Debug, Clone, Copy)]
+struct PassShape {
+    /// Hits ranked (the page, or more when groups are collapsed).
+    window: usize,
+    /// Hits skipped before the window.
+    offset: usize,
+    sort: Sort,
+    /// Count each group of recurring recommendations once.
+    collapse: bool,
+}
+
+/// The outcome of [`Engine::run_passes`].
+struct Passes {
+    fruit: pass::MainPassFruit,
+    /// The text query whose hits these are.
+    text_query: Option<Box<dyn Query>>,
+    /// Whether they are the widened query's.
+    relaxed: bool,
+}
+
+/// The filters read from the query's words that are in force: the user set none of that kind.
+fn inferred_in_force(understood: &Understood, request: &SearchRequest) -> Vec<InferredFilter> {
+    let set = |value: &Option<String>| value.as_ref().is_some_and(|v| !v.trim().is_empty());
+    let mut kinds: Vec<InferredFilter> = understood
+        .inferred
+        .iter()
+        .map(|inferred| inferred.filter)
+        .filter(|kind| match kind {
+            InferredFilter::Year => request.year.is_none(),
+            InferredFilter::Region => !set(&request.region),
+            InferredFilter::Municipality => !set(&request.municipality),
+        })
+        .collect();
+    kinds.dedup();
+    kinds
+}
+
+impl Filters {
+    /// Takes an inferred filter off, saying what it was.
+    fn drop_inferred(&mut self, kind: InferredFilter) -> DroppedFilter {
+        match kind {
+            InferredFilter::Year => {
+                let value = match (self.year, self.year_to) {
+                    (Some(year), Some(to)) => format!("{year}–{to}"),
+                    (Some(year), None) => year.to_string(),
+                    _ => String::new(),
+                };
+                self.year = None;
+                self.year_to = None;
+                DroppedFilter {
+                    kind: FilterKind::Year,
+                    value,
+                }
+            }
+            InferredFilter::Region => DroppedFilter {
+                kind: FilterKind::Region,
+                value: self.region.take().unwrap_or_default(),
+            },
+            InferredFilter::Municipality => DroppedFilter {
+                kind: FilterKind::Municipality,
+                value: self.municipality.take().unwrap_or_default(),
+            },
+        }
+    }
+}
+
 /// The filters of a search.
 #[derive(Debug, Clone, Default)]
 struct Filters {
@@ -1358,6 +1522,37 @@ impl Filters {
             FacetField::Topic => self.topic.is_some(),
         }
     }
+}
+
+fn synonym_uses(expansions: Vec<edusearch_russian::Expansion>) -> Vec<SynonymUse> {
+    expansions
+        .into_iter()
+        .map(|expansion| SynonymUse {
+            matched: expansion.matched,
+            alternatives: expansion.alternatives,
+        })
+        .collect()
+}
+
+/// A parsed union of words with [`plan::minimum_should_match`] of its optional clauses
+/// required (a word, in whichever field, is one clause; a synonym group is one).
+fn with_minimum_should_match(parsed: Box<dyn Query>) -> Box<dyn Query> {
+    let Some(union) = parsed.downcast_ref::<BooleanQuery>() else {
+        return parsed;
+    };
+    let clauses: Vec<(Occur, Box<dyn Query>)> = union
+        .clauses()
+        .iter()
+        .filter(|(_, clause)| clause.downcast_ref::<EmptyQuery>().is_none())
+        .map(|(occur, clause)| (*occur, clause.box_clone()))
+        .collect();
+    let optional = clauses
+        .iter()
+        .filter(|(occur, _)| *occur == Occur::Should)
+        .count();
+    let mut query = BooleanQuery::new(clauses);
+    query.set_minimum_number_should_match(plan::minimum_should_match(optional));
+    Box::new(query)
 }
 
 /// The query text for the parser: sanitized, compounds in both spellings, synonyms as their
@@ -1508,6 +1703,7 @@ mod flatten;
 mod level_range;
 mod packed;
 mod pass;
+mod plan;
 mod ranking;
 pub(crate) mod similar;
 
@@ -1516,3 +1712,6 @@ mod tests;
 
 #[cfg(test)]
 mod recurrence_tests;
+
+#[cfg(test)]
+mod plan_tests;

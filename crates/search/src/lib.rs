@@ -13,8 +13,8 @@ mod html;
 mod understand;
 
 pub use api::{
-    Correction, CorrectionKind, FacetCounts, FacetValue, Hit, Level, SearchRequest, SearchResponse,
-    Sort, Stats, SynonymUse, UnderstoodQuery, limits,
+    Correction, CorrectionKind, DroppedFilter, FacetCounts, FacetValue, FilterKind, Hit, Level,
+    SearchRequest, SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery, limits,
 };
 pub use api::{Recurrence, group_id_text, parse_group_id};
 pub use edusearch_russian::{Expansion, Synonyms, SynonymsError};
@@ -29,4 +29,4 @@ pub use engine::similar::{
 pub use engine::{Engine, Pipeline};
 pub use error::{ErrorKind, SearchError};
 pub use html::escape_html;
-pub use understand::{Understood, understand};
+pub use understand::{Inferred, InferredFilter, Understood, understand};

@@ -27,6 +27,30 @@ pub struct Understood {
     pub topic: Option<String>,
     /// A topic the whole remaining text names («точка роста»): hits on it rank higher.
     pub topic_boost: Option<String>,
+    /// The filters read from plain words («2023», «в Мегионе»), with those words; filters
+    /// written as `field:value` are not here. They give way when they alone would leave
+    /// nothing (see `Engine::search`).
+    pub inferred: Vec<Inferred>,
+}
+
+/// A filter read from plain words of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inferred {
+    /// Which filter.
+    pub filter: InferredFilter,
+    /// The words of the query it was read from («в 2023 году», «Мегион»).
+    pub words: String,
+}
+
+/// The kinds of filter a query's plain words can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InferredFilter {
+    /// A year or a range of years.
+    Year,
+    /// A federal subject.
+    Region,
+    /// A municipality or town.
+    Municipality,
 }
 
 static FIELD_SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,13 +60,13 @@ static FIELD_SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
 
 static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:^|[\s(])(?:с\s+)?(\d{4})\s*(?:[-–—/]|\s+по\s+|\s+до\s+)\s*(\d{4}|\d{2})(?:\s*(?:гг?\.?|годы|годов|годах))?(?:\s+(?:уч\.?|учебн\w*)\s*(?:год\w*|г\.?))?(?:$|[\s),.;])",
+        r"(?i)(?:^|[\s(])(?:с\s+)?(\d{4})\s*(?:[-–—/]|\s+по\s+|\s+до\s+)\s*(\d{4}|\d{2})(?:\s*(?:гг?\.?|годы|годов|годах))?(?:\s+(?:уч\.?|учебн\w*)\s*(?:год\w*|г\.?))?(?:$|[\s),.;?!])",
     )
     .expect("year range pattern is valid")
 });
 
 static SINGLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[\s(])(?:в\s+)?(\d{4})(?:\s*(?:год[ауе]?|г\.))?(?:\s+(?:учебн\w*\s+год\w*))?(?:$|[\s),.;])")
+    Regex::new(r"(?i)(?:^|[\s(])(?:в\s+)?(\d{4})(?:\s*(?:год[ауе]?|г\.))?(?:\s+(?:учебн\w*\s+год\w*))?(?:$|[\s),.;?!])")
         .expect("year pattern is valid")
 });
 
@@ -63,6 +87,35 @@ pub fn understand(query: &str) -> Understood {
     }
     understood.text = text;
     understood
+}
+
+impl Understood {
+    fn infer(&mut self, filter: InferredFilter, words: &str) {
+        self.inferred.push(Inferred {
+            filter,
+            words: words.trim().to_string(),
+        });
+    }
+
+    /// Takes the inferred filters back into the text as words: a question or a description
+    /// («сколько школ открыли в 2000 году») is ranked by its words rather than filtered by
+    /// what its words seem to name.
+    pub fn inferred_back_to_words(&mut self) {
+        for inferred in std::mem::take(&mut self.inferred) {
+            match inferred.filter {
+                InferredFilter::Year => {
+                    self.year = None;
+                    self.year_to = None;
+                }
+                InferredFilter::Region => self.region = None,
+                InferredFilter::Municipality => self.municipality = None,
+            }
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(&inferred.words);
+        }
+    }
 }
 
 fn take_field_syntax(query: &str, understood: &mut Understood) -> String {
@@ -143,6 +196,7 @@ fn take_years(text: &str, understood: &mut Understood) -> String {
         if YEARS.contains(&from) && YEARS.contains(&to) && from < to && to - from <= 30 {
             understood.year = Some(from);
             understood.year_to = Some(to);
+            understood.infer(InferredFilter::Year, whole.as_str());
             return splice(text, whole.start(), whole.end());
         }
     }
@@ -155,6 +209,7 @@ fn take_years(text: &str, understood: &mut Understood) -> String {
             && YEARS.contains(&year)
         {
             understood.year = Some(year);
+            understood.infer(InferredFilter::Year, whole.as_str());
             return splice(text, whole.start(), whole.end());
         }
     }
@@ -177,6 +232,7 @@ fn take_place(text: &str, understood: &mut Understood) -> String {
             };
             if understood.region.is_none() {
                 understood.region = Some(region.name().to_string());
+                understood.infer(InferredFilter::Region, &text[mention.range.clone()]);
             }
         } else {
             let mut regions: Vec<&str> =
@@ -195,6 +251,7 @@ fn take_place(text: &str, understood: &mut Understood) -> String {
                 _ => continue,
             };
             understood.municipality = Some(place.name().to_string());
+            understood.infer(InferredFilter::Municipality, &text[mention.range.clone()]);
         }
         let before = text[..mention.range.start].trim_end();
         let start = match before.rsplit_once(char::is_whitespace) {
@@ -286,6 +343,21 @@ mod tests {
         assert_eq!(
             understand("ирбейского района").municipality.as_deref(),
             Some("Ирбейский район")
+        );
+    }
+
+    #[test]
+    fn inferred_filters_go_back_to_words() {
+        let mut understood =
+            understand("сколько школ открыли в 2000 году region:\"Красноярский край\"");
+        assert_eq!(understood.year, Some(2000));
+        understood.inferred_back_to_words();
+        assert_eq!(understood.year, None);
+        assert_eq!(understood.text, "сколько школ открыли в 2000 году");
+        assert_eq!(
+            understood.region.as_deref(),
+            Some("Красноярский край"),
+            "a filter written as field:value stays"
         );
     }
 

@@ -11,7 +11,8 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use edusearch_resolution::{EventKind, Resolution};
 use edusearch_search::{
-    FacetValue, Hit, Level, Recurrence, SearchRequest, SearchResponse, Sort, Stats, UnderstoodQuery,
+    FacetValue, FilterKind, Hit, Level, Recurrence, SearchRequest, SearchResponse, Sort, Stats,
+    UnderstoodQuery,
 };
 
 use crate::AppState;
@@ -189,6 +190,8 @@ pub struct ResultsView {
     pub relaxed: bool,
     /// The query was corrected before searching.
     pub correction: Option<CorrectionView>,
+    /// Filters read from the query found nothing and were set aside.
+    pub dropped: Option<DroppedView>,
     /// Synonyms the query was widened with («ОВЗ — ограниченные возможности здоровья»).
     pub synonyms: Vec<String>,
     /// The hits.
@@ -212,6 +215,18 @@ pub struct CorrectionView {
     pub original: String,
     /// The search for the query as typed, uncorrected.
     pub original_href: String,
+}
+
+/// Filters read from the query that found nothing, set aside: «В 2015 году ничего не найдено;
+/// показаны результаты за все годы» and the search with them, one click away.
+#[derive(Debug, Clone)]
+pub struct DroppedView {
+    /// What was not found and what is shown instead.
+    pub message: String,
+    /// «Искать только за 2015 год».
+    pub label: String,
+    /// The search with the filters set (it finds nothing).
+    pub href: String,
 }
 
 /// What to try when nothing was found.
@@ -489,6 +504,75 @@ fn explicit(request: &SearchRequest, understood: &UnderstoodQuery) -> SearchRequ
     })
 }
 
+/// The notice of filters set aside, with the search that keeps them.
+fn dropped_view(request: &SearchRequest, understood: &UnderstoodQuery) -> Option<DroppedView> {
+    let dropped = &understood.dropped_filters;
+    let (message, label) = match dropped.as_slice() {
+        [] => return None,
+        [only] => match only.kind {
+            FilterKind::Year if only.value.contains('–') => (
+                format!(
+                    "В {} годах ничего не найдено; показаны результаты за все годы.",
+                    only.value
+                ),
+                format!("Искать только за {} годы", only.value),
+            ),
+            FilterKind::Year => (
+                format!(
+                    "В {} году ничего не найдено; показаны результаты за все годы.",
+                    only.value
+                ),
+                format!("Искать только за {} год", only.value),
+            ),
+            FilterKind::Region => (
+                format!(
+                    "В регионе «{}» ничего не найдено; показаны результаты по всем регионам.",
+                    only.value
+                ),
+                format!("Искать только в регионе «{}»", only.value),
+            ),
+            FilterKind::Municipality => (
+                format!(
+                    "В муниципалитете «{}» ничего не найдено; показаны результаты по всем \
+                     муниципалитетам.",
+                    only.value
+                ),
+                format!("Искать только в муниципалитете «{}»", only.value),
+            ),
+        },
+        several => {
+            let values = several
+                .iter()
+                .map(|filter| format!("«{}»", filter.value))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                format!("С условиями {values} ничего не найдено; показаны результаты без них."),
+                format!("Искать только с условиями {values}"),
+            )
+        }
+    };
+    let strict = with(request, |next| {
+        next.q = understood.text.clone();
+        for filter in dropped {
+            match filter.kind {
+                FilterKind::Year => {
+                    let mut years = filter.value.split('–').map(str::parse::<i32>);
+                    next.year = years.next().and_then(Result::ok);
+                    next.year_to = years.next().and_then(Result::ok);
+                }
+                FilterKind::Region => next.region = Some(filter.value.clone()),
+                FilterKind::Municipality => next.municipality = Some(filter.value.clone()),
+            }
+        }
+    });
+    Some(DroppedView {
+        message,
+        label,
+        href: page_href(&strict),
+    })
+}
+
 fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsView {
     let understood = &response.query;
     let base = explicit(request, understood);
@@ -604,6 +688,7 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
                 next.literal = true;
             })),
         });
+    let dropped = dropped_view(request, understood);
     let synonyms = understood
         .synonyms
         .iter()
@@ -721,6 +806,7 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
         },
         relaxed: understood.relaxed,
         correction,
+        dropped,
         synonyms,
         hits,
         facets,

@@ -10,6 +10,7 @@ use tantivy::collector::Count;
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
 
+use super::plan;
 use super::{Engine, Filters, ITEM_SNIPPET_CHARS, Pipeline, RESOLUTION_SNIPPET_CHARS, facet_leaf};
 use crate::SearchError;
 use crate::api::{Hit, Level, SearchRequest, UnderstoodQuery};
@@ -149,7 +150,11 @@ impl Engine {
             group: query.group.as_deref().and_then(crate::api::parse_group_id),
         };
         // The search said whether it let in hits with only some of the words.
-        let texts = self.text_queries(&query.text, Pipeline::Full);
+        let searched = query
+            .correction
+            .as_ref()
+            .map_or(&query.raw, |correction| &correction.corrected);
+        let texts = self.text_queries(&query.text, Pipeline::Full, plan::is_question(searched));
         let text_query = if query.relaxed {
             texts.widened
         } else {

@@ -8,7 +8,7 @@ use edusearch_indexer::{BuildOptions, IndexRoot, NoProgress, build_index};
 use super::*;
 
 /// One index of the seed corpus shared by the tests of this module.
-fn engine() -> &'static Engine {
+pub(super) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     let (_, engine) = ENGINE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -21,7 +21,7 @@ fn engine() -> &'static Engine {
     engine
 }
 
-fn search(q: &str) -> SearchResponse {
+pub(super) fn search(q: &str) -> SearchResponse {
     engine().search(&SearchRequest::query(q)).unwrap()
 }
 
