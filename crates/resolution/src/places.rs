@@ -624,9 +624,7 @@ impl Gazetteer {
             if reading == Reading::Query
                 && prefix.is_none()
                 && !matched.iter().any(|&id| self.patterns[id].marked)
-                && tokens[at..=last]
-                    .iter()
-                    .all(|token| is_ordinary_form(&token.norm))
+                && all_ordinary(text, &tokens[at..=last])
             {
                 at += 1;
                 continue;
@@ -805,6 +803,27 @@ pub fn is_ordinary_form(norm: &str) -> bool {
                 .collect()
         })
         .contains(norm)
+}
+
+/// Whether every word of a name as written is an ordinary word form; words joined by hyphens
+/// count as one («ростов-на-дону» is no ordinary form, though «ростов», «на», «дону» are).
+fn all_ordinary(text: &str, tokens: &[Token]) -> bool {
+    let mut compound = String::new();
+    for (index, token) in tokens.iter().enumerate() {
+        compound.push_str(&token.norm);
+        let joined = tokens
+            .get(index + 1)
+            .is_some_and(|next| &text[token.end..next.start] == "-");
+        if joined {
+            compound.push('-');
+            continue;
+        }
+        if !is_ordinary_form(&compound) {
+            return false;
+        }
+        compound.clear();
+    }
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -1906,6 +1925,7 @@ mod tests {
             "заря",
             "родина",
             "томский опыт",
+            "ростов и дону",
         ] {
             assert_eq!(query_mentions(query), [], "{query}");
         }
@@ -1939,6 +1959,8 @@ mod tests {
                 "Немецкий национальный район",
             ),
             ("в томске", "томске", "г. Томск"),
+            ("ростов-на-дону", "ростов-на-дону", "г. Ростов-на-Дону"),
+            ("крым", "крым", "Республика Крым"),
             ("Томская область", "Томская область", "Томская область"),
         ] {
             assert_eq!(

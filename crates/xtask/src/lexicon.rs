@@ -11,7 +11,7 @@
 //! the index and the matcher compute. Both outputs are sorted sets: the same dump and place
 //! tables always give the same bytes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{Result, bail};
 use edusearch_resolution::Gazetteer;
@@ -43,7 +43,6 @@ pub fn generate(dump: &str, name_keys: &BTreeSet<&str>) -> Result<Lexicon> {
     // Stem → the endings its ordinary forms add to it.
     let mut stems: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut forms: BTreeSet<String> = BTreeSet::new();
-    let mut seen: HashSet<String> = HashSet::new();
     for (index, line) in dump.lines().enumerate() {
         if let Some(comment) = line.strip_prefix('#') {
             source.get_or_insert_with(|| comment.trim().to_string());
@@ -57,11 +56,27 @@ pub fn generate(dump: &str, name_keys: &BTreeSet<&str>) -> Result<Lexicon> {
             "p" => continue,
             _ => bail!("dump line {}: unknown flag {flag:?}", index + 1),
         }
+        // A compound («крым-сагыз») is an ordinary form as a whole, not each of its words
+        // («крым» is a place): the place matcher asks about the words a query joins with
+        // hyphens as one.
+        let whole = normalize_word(form);
+        if whole.contains('-')
+            && whole
+                .split('-')
+                .all(|part| !part.is_empty() && part.chars().all(|c| matches!(c, 'а'..='я')))
+            && whole.split('-').any(|part| {
+                name_keys.contains(part) || name_keys.contains(stem_word(part).as_str())
+            })
+        {
+            forms.insert(whole.clone());
+        }
+        // The stem list takes every word of a form, as the tokenizer splits a query.
+        let single = !whole.contains('-');
         for word in words(form) {
             let norm = normalize_word(word.text);
             // Russian words only: a Latin word of the dictionary must not make a query typed
             // in the wrong layout look like Russian.
-            if !norm.chars().any(|c| matches!(c, 'а'..='я')) || !seen.insert(norm.clone()) {
+            if !norm.chars().any(|c| matches!(c, 'а'..='я')) {
                 continue;
             }
             let stem = stem_word(&norm);
@@ -72,7 +87,7 @@ pub fn generate(dump: &str, name_keys: &BTreeSet<&str>) -> Result<Lexicon> {
                 .entry(stem.clone())
                 .or_default()
                 .insert(ending.to_string());
-            if name_keys.contains(stem.as_str()) || name_keys.contains(norm.as_str()) {
+            if single && (name_keys.contains(stem.as_str()) || name_keys.contains(norm.as_str())) {
                 forms.insert(norm);
             }
         }
@@ -170,7 +185,7 @@ fn entries(text: &str) -> impl Iterator<Item = &str> {
 fn check(stems: &str, endings: &str, forms: &str, name_keys: &BTreeSet<&str>) -> Vec<String> {
     let classes = entries(endings).count();
     let mut problems = Vec::new();
-    let mut stem_set = HashSet::new();
+    let mut stem_set = std::collections::HashSet::new();
     for line in entries(stems) {
         let class = line.split_once('\t').and_then(|(stem, class)| {
             stem_set.insert(stem);
@@ -193,16 +208,20 @@ fn check(stems: &str, endings: &str, forms: &str, name_keys: &BTreeSet<&str>) ->
         }
     }
     for form in entries(forms) {
-        let stem = stem_word(form);
         if form != normalize_word(form) {
             problems.push(format!("{form:?} is not normalised"));
         }
-        if !stem_set.contains(stem.as_str()) {
-            problems.push(format!(
-                "{form:?}: its stem {stem:?} is not in the stem list"
-            ));
+        let mut meets_a_name = false;
+        for part in form.split('-') {
+            let stem = stem_word(part);
+            if !stem_set.contains(stem.as_str()) {
+                problems.push(format!(
+                    "{form:?}: the stem {stem:?} is not in the stem list"
+                ));
+            }
+            meets_a_name |= name_keys.contains(stem.as_str()) || name_keys.contains(part);
         }
-        if !name_keys.contains(stem.as_str()) && !name_keys.contains(form) {
+        if !meets_a_name {
             problems.push(format!("{form:?} meets no place name word"));
         }
     }
@@ -219,15 +238,28 @@ mod tests {
 
     #[test]
     fn a_dump_gives_sorted_stems_and_the_forms_that_meet_place_names() {
-        let dump = "# test dump\nкем\to\nкемь\tp\nшар\to\nшарами\to\nкто-нибудь\to\nмузей\to\n";
-        let keys: BTreeSet<&str> = ["кем", "шар", "шарь"].into_iter().collect();
+        let dump = "# test dump\nкем\to\nкемь\tp\nшар\to\nшарами\to\nкто-нибудь\to\nмузей\to\n\
+                    крым\tp\nкрым-сагыз\to\n";
+        let keys: BTreeSet<&str> = ["кем", "шар", "шарь", "крым"].into_iter().collect();
         let lexicon = generate(dump, &keys).unwrap();
         let stems: Vec<&str> = entries(&lexicon.stems).collect();
-        assert_eq!(stems, ["кем\t0", "кто\t0", "муз\t2", "нибуд\t3", "шар\t1"]);
+        assert_eq!(
+            stems,
+            [
+                "кем\t0",
+                "крым\t0",
+                "кто\t0",
+                "муз\t2",
+                "нибуд\t3",
+                "сагыз\t0",
+                "шар\t1"
+            ]
+        );
         let endings: Vec<&str> = entries(&lexicon.endings).collect();
         assert_eq!(endings, ["-", "- ами", "ей", "ь"]);
         let forms: Vec<&str> = entries(&lexicon.forms).collect();
-        assert_eq!(forms, ["кем", "шар", "шарами"]);
+        // «крым» is proper: only the compound is an ordinary form.
+        assert_eq!(forms, ["кем", "крым-сагыз", "шар", "шарами"]);
         assert!(lexicon.stems.contains("# Source: test dump."));
         assert_eq!(generate(dump, &keys).unwrap().stems, lexicon.stems);
         assert!(generate("кем\tx\n", &keys).is_err());
