@@ -18,7 +18,7 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::normalize::{normalize_word, stemmer};
 
@@ -34,6 +34,8 @@ struct Lexicon {
     stems: FxHashMap<&'static str, u32>,
     /// The endings of each class, sorted.
     classes: Vec<Vec<&'static str>>,
+    /// Every ending of every class.
+    endings: FxHashSet<&'static str>,
 }
 
 /// The built-in lexicon, parsed on first use.
@@ -65,7 +67,12 @@ fn parse(stems_text: &'static str, endings_text: &'static str) -> Lexicon {
         let class = class.parse::<u32>().unwrap_or(u32::MAX);
         stems.insert(stem, class);
     }
-    Lexicon { stems, classes }
+    let endings = classes.iter().flatten().copied().collect();
+    Lexicon {
+        stems,
+        classes,
+        endings,
+    }
 }
 
 /// Whether a word (as typed: any case, `ё` or `е`) is a form of an ordinary Russian word:
@@ -84,6 +91,20 @@ pub fn is_word_form(word: &str) -> bool {
         .classes
         .get(class as usize)
         .is_some_and(|endings| endings.binary_search(&ending).is_ok())
+}
+
+/// Whether a word (any case, `ё` or `е`) may be a Russian word form: a form of the lexicon, or,
+/// when the lexicon lacks its stem (a word of the domain such as «волонтерство»), a stem with
+/// an ending some Russian word has. «вузей» is not: «вуз» is a word without that ending.
+pub fn is_plausible_form(word: &str) -> bool {
+    let normalized = normalize_word(word);
+    let stem = stemmer().stem(&normalized);
+    if lexicon().stems.contains_key(&*stem) {
+        return is_word_form(&normalized);
+    }
+    normalized
+        .strip_prefix(&*stem)
+        .is_some_and(|ending| lexicon().endings.contains(ending))
 }
 
 /// Whether a word (any case, `ё` or `е`) has the Snowball stem of an ordinary Russian word,
@@ -149,6 +170,17 @@ mod tests {
         }
         assert!(!is_known_word("профариентация"));
         assert!(!is_known_word("мегион"));
+    }
+
+    #[test]
+    fn plausible_forms_are_forms_of_the_lexicon_or_of_stems_it_lacks() {
+        for word in ["семьей", "волонтерство", "волонтерства", "тьюторство"]
+        {
+            assert!(is_plausible_form(word), "{word}");
+        }
+        for word in ["вузей", "темья", "темьей", "музеей"] {
+            assert!(!is_plausible_form(word), "{word}");
+        }
     }
 
     #[test]

@@ -471,9 +471,9 @@ impl Engine {
     /// «профориентация»): words that are neither Russian words of the lexicon nor known to the
     /// index. Their stems are compared with the index's stems within an edit distance that
     /// grows with the length; among the closest the most frequent wins, and the word keeps its
-    /// own ending — when that gives a word form of the corpus or of the lexicon. Otherwise the
-    /// closest form of the corpus wins, so a correction is always a word form that exists
-    /// (never «вуз» + «ей»).
+    /// own ending — when that gives a word form of the corpus or of the lexicon, else a form
+    /// the lexicon allows (`is_plausible_form`: a stem it lacks with a Russian ending).
+    /// Otherwise the closest form of the corpus wins: never «вуз» + «ей».
     fn respell(
         &self,
         searcher: &Searcher,
@@ -494,15 +494,22 @@ impl Engine {
                 continue;
             };
             let ending = normalized.strip_prefix(stem.as_str()).unwrap_or_default();
-            let by_stem =
+            let glued: Vec<String> =
                 correct::ranked(self.terms_within(searcher, self.schema.text, &stem, limit)?)
                     .into_iter()
                     .map(|candidate| format!("{candidate}{ending}"))
-                    .find(|form| {
-                        self.has_exact_form(searcher, form) || edusearch_russian::is_word_form(form)
-                    });
-            let right = match by_stem {
-                Some(form) => Some(form),
+                    .collect();
+            // A form that exists, else one that may exist, else the closest form of the corpus.
+            let existing = glued.iter().find(|form| {
+                self.has_exact_form(searcher, form) || edusearch_russian::is_word_form(form)
+            });
+            let plausible = || {
+                glued
+                    .iter()
+                    .find(|form| edusearch_russian::is_plausible_form(form))
+            };
+            let right = match existing.or_else(plausible) {
+                Some(form) => Some(form.clone()),
                 None => correct::ranked(self.terms_within(
                     searcher,
                     self.schema.text_exact,

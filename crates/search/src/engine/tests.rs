@@ -291,6 +291,24 @@ fn real_words_are_not_respelt() {
 }
 
 #[test]
+fn typos_of_the_judged_queries_are_still_fixed() {
+    for (typed, right) in [
+        ("валонтерство", "волонтерство"),
+        ("воспетание", "воспитание"),
+        ("допалнительное образование", "дополнительное образование"),
+        ("инфраструткура", "инфраструктура"),
+        ("точка раста", "точка роста"),
+    ] {
+        let response = search(typed);
+        let correction = response
+            .query
+            .correction
+            .unwrap_or_else(|| panic!("{typed}"));
+        assert_eq!(correction.corrected, right, "{typed}");
+    }
+}
+
+#[test]
 fn a_respelling_is_a_real_word_form() {
     for typed in ["профариентацией", "наставнечества", "прафориентация"]
     {
