@@ -18,6 +18,7 @@
 mod analyzer;
 mod cached;
 mod derive;
+mod lexicon;
 mod normalize;
 mod stopwords;
 mod synonyms;
@@ -34,6 +35,7 @@ pub(crate) use analyzer::{
 };
 pub use cached::{CachedWords, CachedWordsStream};
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
+pub use lexicon::{is_known_stem, is_known_word, is_plausible_form, is_word_form, lexicon_len};
 pub use normalize::{
     StemCache, Word, WordForms, fold_yo, hyphen_compounds, is_uppercase, lowercase, normalize_word,
     normalize_word_into, stem_word, stem_words, words,

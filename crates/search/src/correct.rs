@@ -1,5 +1,7 @@
 //! Forgiving input: a query typed in the wrong keyboard layout, and misspelt words.
 
+use std::collections::HashMap;
+
 /// Latin QWERTY keys and the Russian ЙЦУКЕН letters on the same keys.
 const LAYOUT: &[(char, char)] = &[
     ('q', 'й'),
@@ -75,6 +77,21 @@ pub fn max_distance(chars: usize) -> usize {
     }
 }
 
+/// Candidate corrections, best first: the closest, then the most frequent, then in text order.
+/// Each candidate comes with its edit distance and its document count.
+pub fn ranked(candidates: HashMap<String, (usize, u32)>) -> Vec<String> {
+    let mut ranked: Vec<(String, (usize, u32))> = candidates.into_iter().collect();
+    ranked.sort_by(
+        |(left, (left_distance, left_freq)), (right, (right_distance, right_freq))| {
+            left_distance
+                .cmp(right_distance)
+                .then(right_freq.cmp(left_freq))
+                .then(left.cmp(right))
+        },
+    );
+    ranked.into_iter().map(|(candidate, _)| candidate).collect()
+}
+
 /// Edit distance in characters (insertions, deletions, substitutions, adjacent
 /// transpositions), or `None` when above `limit`.
 pub fn distance_within(left: &str, right: &str, limit: usize) -> Option<usize> {
@@ -146,6 +163,20 @@ mod tests {
         assert_eq!(distance_within("воспитание", "вопситание", 1), Some(1));
         assert_eq!(distance_within("школа", "шкала", 0), None);
         assert_eq!(distance_within("образ", "образование", 2), None);
+    }
+
+    #[test]
+    fn the_closest_then_the_most_frequent_candidate_comes_first() {
+        let candidates = HashMap::from([
+            ("тематик".to_string(), (1, 3)),
+            ("математик".to_string(), (0, 1)),
+            ("грамматик".to_string(), (2, 50)),
+            ("автоматик".to_string(), (2, 50)),
+        ]);
+        assert_eq!(
+            ranked(candidates),
+            ["математик", "тематик", "автоматик", "грамматик"]
+        );
     }
 
     #[test]

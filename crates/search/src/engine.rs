@@ -496,11 +496,12 @@ impl Engine {
             .count()
     }
 
+    /// Whether a word is a real word: a Russian word form of the lexicon (whether or not the
+    /// corpus has it: «музей», «семьей»), or known to the index in some form.
     fn knows(&self, searcher: &Searcher, word: &str) -> bool {
-        let exact = Term::from_field_text(
-            self.schema.text_exact,
-            &edusearch_russian::normalize_word(word),
-        );
+        if edusearch_russian::is_word_form(word) {
+            return true;
+        }
         // Known in some form: as typed, by its stem, or by a derived word (дошкольники →
         // дошкольных), so a real word is never «corrected» into another.
         let analyzed = [self.schema.text, self.schema.text_root]
@@ -509,9 +510,19 @@ impl Engine {
                 self.analyze(field, word)
                     .map(|token| Term::from_field_text(field, &token))
             });
-        std::iter::once(exact)
-            .chain(analyzed)
-            .any(|term| searcher.doc_freq(&term).is_ok_and(|count| count > 0))
+        self.has_exact_form(searcher, word)
+            || analyzed
+                .into_iter()
+                .any(|term| searcher.doc_freq(&term).is_ok_and(|count| count > 0))
+    }
+
+    /// Whether the corpus has this exact word form (`ё` and case folded).
+    fn has_exact_form(&self, searcher: &Searcher, word: &str) -> bool {
+        let exact = Term::from_field_text(
+            self.schema.text_exact,
+            &edusearch_russian::normalize_word(word),
+        );
+        searcher.doc_freq(&exact).is_ok_and(|count| count > 0)
     }
 
     /// The collector counting a facet's values over the matches.
@@ -538,21 +549,18 @@ impl Engine {
     }
 
     /// Misspelt words of the query with their correction («профариентация» →
-    /// «профориентация»): words the index does not know in any form. Their stems are compared
-    /// with the index's stems within an edit distance that grows with the length; among the
-    /// closest the most frequent wins, and the word keeps its own ending.
+    /// «профориентация»): words that are neither Russian words of the lexicon nor known to the
+    /// index. Their stems are compared with the index's stems within an edit distance that
+    /// grows with the length; among the closest the most frequent wins, and the word keeps its
+    /// own ending — when that gives a word form of the corpus or of the lexicon, else a form
+    /// the lexicon allows (`is_plausible_form`: a stem it lacks with a Russian ending).
+    /// Otherwise the closest form of the corpus wins: never «вуз» + «ей».
     fn respell(
         &self,
         searcher: &Searcher,
         text: &str,
     ) -> Result<Vec<(String, String)>, SearchError> {
-        struct Unknown {
-            word: String,
-            stem: String,
-            ending: String,
-            limit: usize,
-        }
-        let mut unknown: Vec<Unknown> = Vec::new();
+        let mut corrections = Vec::new();
         for word in edusearch_russian::words(text) {
             let normalized = edusearch_russian::normalize_word(word.text);
             let limit = correct::max_distance(normalized.chars().count());
@@ -566,76 +574,77 @@ impl Engine {
             let Some(stem) = self.analyze(self.schema.text, word.text) else {
                 continue;
             };
-            let ending = normalized
-                .strip_prefix(stem.as_str())
-                .unwrap_or_default()
-                .to_string();
-            unknown.push(Unknown {
-                word: word.text.to_string(),
-                stem,
-                ending,
-                limit,
+            let ending = normalized.strip_prefix(stem.as_str()).unwrap_or_default();
+            let glued: Vec<String> =
+                correct::ranked(self.terms_within(searcher, self.schema.text, &stem, limit)?)
+                    .into_iter()
+                    .map(|candidate| format!("{candidate}{ending}"))
+                    .collect();
+            // A form that exists, else one that may exist, else the closest form of the corpus.
+            let existing = glued.iter().find(|form| {
+                self.has_exact_form(searcher, form) || edusearch_russian::is_word_form(form)
             });
+            let plausible = || {
+                glued
+                    .iter()
+                    .find(|form| edusearch_russian::is_plausible_form(form))
+            };
+            let right = match existing.or_else(plausible) {
+                Some(form) => Some(form.clone()),
+                None => correct::ranked(self.terms_within(
+                    searcher,
+                    self.schema.text_exact,
+                    &normalized,
+                    limit,
+                )?)
+                .into_iter()
+                .next(),
+            };
+            if let Some(right) = right {
+                corrections.push((word.text.to_string(), right));
+            }
         }
-        if unknown.is_empty() {
-            return Ok(Vec::new());
-        }
+        Ok(corrections)
+    }
+
+    /// The terms of a field within `limit` edits of `target`, each with its distance and its
+    /// document count over all segments.
+    fn terms_within(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        target: &str,
+        limit: usize,
+    ) -> Result<HashMap<String, (usize, u32)>, SearchError> {
+        let mut candidates: HashMap<String, (usize, u32)> = HashMap::new();
+        let Ok(automaton_limit) = u8::try_from(limit) else {
+            return Ok(candidates);
+        };
         // Only the terms within the edit distance are visited: a Levenshtein automaton walks
         // each segment's term dictionary (an FST) instead of comparing with every term.
-        let mut best: Vec<Option<(usize, u32, String)>> = vec![None; unknown.len()];
-        for (index, word) in unknown.iter().enumerate() {
-            let Ok(limit) = u8::try_from(word.limit) else {
-                continue;
-            };
-            let automaton = FuzzyTermQuery::new(
-                Term::from_field_text(self.schema.text, &word.stem),
-                limit,
-                true,
-            )
-            .automaton()?;
-            // Candidate stem → (distance, documents over all segments).
-            let mut candidates: HashMap<String, (usize, u32)> = HashMap::new();
-            for segment in searcher.segment_readers() {
-                let inverted = segment.inverted_index(self.schema.text)?;
-                let mut stream = inverted
-                    .terms()
-                    .search(&automaton)
-                    .into_stream()
-                    .map_err(tantivy::TantivyError::from)?;
-                while stream.advance() {
-                    let Ok(candidate) = std::str::from_utf8(stream.key()) else {
-                        continue;
-                    };
-                    let doc_freq = stream.value().doc_freq;
-                    if let Some(found) = candidates.get_mut(candidate) {
-                        found.1 += doc_freq;
-                    } else if let Some(distance) =
-                        correct::distance_within(&word.stem, candidate, word.limit)
-                    {
-                        candidates.insert(candidate.to_string(), (distance, doc_freq));
-                    }
+        let automaton =
+            FuzzyTermQuery::new(Term::from_field_text(field, target), automaton_limit, true)
+                .automaton()?;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let doc_freq = stream.value().doc_freq;
+                if let Some(found) = candidates.get_mut(candidate) {
+                    found.1 += doc_freq;
+                } else if let Some(distance) = correct::distance_within(target, candidate, limit) {
+                    candidates.insert(candidate.to_string(), (distance, doc_freq));
                 }
             }
-            // The closest wins; among the closest the most frequent, then the first in order.
-            best[index] = candidates
-                .into_iter()
-                .min_by(
-                    |(left, (left_distance, left_freq)), (right, (right_distance, right_freq))| {
-                        left_distance
-                            .cmp(right_distance)
-                            .then(right_freq.cmp(left_freq))
-                            .then(left.cmp(right))
-                    },
-                )
-                .map(|(stem, (distance, doc_freq))| (distance, doc_freq, stem));
         }
-        Ok(unknown
-            .into_iter()
-            .zip(best)
-            .filter_map(|(word, found)| {
-                found.map(|(_, _, stem)| (word.word, format!("{stem}{}", word.ending)))
-            })
-            .collect())
+        Ok(candidates)
     }
 
     /// The resolution with this id.

@@ -362,6 +362,56 @@ mod tests {
     }
 
     #[test]
+    fn ordinary_words_stay_text() {
+        // Regressions: these became filters on Немецкий национальный район, Республика Коми,
+        // г. Кемь, пгт Прогресс and г. Шарья.
+        for query in [
+            "немецкий язык",
+            "кому оказывать помощь",
+            "с кем сотрудничать школе",
+            "кем быть",
+            "прогресс учеников",
+            "воздушный шар",
+            "восход",
+            "заря",
+            "родина",
+        ] {
+            let understood = understand(query);
+            assert_eq!(understood.text, query, "{query}");
+            assert_eq!(understood.region, None, "{query}");
+            assert_eq!(understood.municipality, None, "{query}");
+        }
+    }
+
+    #[test]
+    fn marked_and_proper_place_names_still_filter() {
+        for (query, municipality, text) in [
+            ("Мегион", "г. Мегион", ""),
+            ("Ирбейского района", "Ирбейский район", ""),
+            ("профориентация в Армавире", "г. Армавир", "профориентация"),
+            ("г. Кемь", "г. Кемь", ""),
+        ] {
+            let understood = understand(query);
+            assert_eq!(
+                understood.municipality.as_deref(),
+                Some(municipality),
+                "{query}"
+            );
+            assert_eq!(understood.text, text, "{query}");
+        }
+        for (query, region) in [
+            ("в Красноярском крае", "Красноярский край"),
+            ("краснодарский край", "Краснодарский край"),
+            ("Кубань", "Краснодарский край"),
+            ("ХМАО", "Ханты-Мансийский автономный округ — Югра"),
+        ] {
+            let understood = understand(query);
+            assert_eq!(understood.region.as_deref(), Some(region), "{query}");
+            assert_eq!(understood.text, "", "{query}");
+        }
+    }
+
+    #[test]
     fn field_syntax() {
         let understood =
             understand("наставник region:\"Красноярский край\" year:2022 topic:профориентация");

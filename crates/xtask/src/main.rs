@@ -2,21 +2,36 @@
 //!
 //! `cargo run -p xtask -- gazetteer ../shared/gazetteer [--out crates/resolution/data]` derives
 //! the place table `places.tsv` from the raw gazetteer (ОКТМО 2019 and HFLabs' city.csv).
+//!
+//! `cargo run -p xtask -- lexicon DUMP` derives the lexicon (`lexicon-stems.txt` and
+//! `lexicon-endings.txt` of edusearch-russian, `ordinary-forms.txt` of edusearch-resolution) from a dump of the
+//! OpenCorpora dictionary written by `crates/xtask/opencorpora_forms.py`.
 
 mod gazetteer;
+mod lexicon;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage: cargo run -p xtask -- gazetteer SOURCE_DIR [--out DIR] [--regions FILE]
+       cargo run -p xtask -- lexicon DUMP [--stems FILE] [--endings FILE] [--forms FILE]
 
   gazetteer   derive places.tsv from SOURCE_DIR/oktmo_municipalities.csv and SOURCE_DIR/city.csv
               and write it to DIR/places.tsv (default DIR: crates/resolution/data); subject names
-              come from the hand-written FILE (default: crates/resolution/data/regions.tsv)";
+              come from the hand-written FILE (default: crates/resolution/data/regions.tsv)
+  lexicon     derive the lexicon from DUMP (written by crates/xtask/opencorpora_forms.py): the
+              stems of ordinary words to FILE (default: crates/russian/data/lexicon-stems.txt),
+              their ending classes to FILE (default: crates/russian/data/lexicon-endings.txt),
+              the ordinary forms that meet place name words to FILE (default:
+              crates/resolution/data/ordinary-forms.txt); run it again after places.tsv or
+              regions.tsv change";
 
 const DEFAULT_DATA_DIR: &str = "crates/resolution/data";
+const DEFAULT_STEMS: &str = "crates/russian/data/lexicon-stems.txt";
+const DEFAULT_ENDINGS: &str = "crates/russian/data/lexicon-endings.txt";
+const DEFAULT_FORMS: &str = "crates/resolution/data/ordinary-forms.txt";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -31,14 +46,18 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
-        Some("gazetteer") => {}
+        Some("gazetteer") => run_gazetteer(args),
+        Some("lexicon") => run_lexicon(args),
         Some("-h" | "--help") => {
             println!("{USAGE}");
-            return Ok(());
+            Ok(())
         }
         Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
         None => bail!("no task given\n\n{USAGE}"),
     }
+}
+
+fn run_gazetteer(mut args: impl Iterator<Item = String>) -> Result<()> {
     let mut source = None;
     let mut out = PathBuf::from(DEFAULT_DATA_DIR);
     let mut regions_path = PathBuf::from(DEFAULT_DATA_DIR).join("regions.tsv");
@@ -63,12 +82,53 @@ fn run(args: Vec<String>) -> Result<()> {
         eprintln!("warning: {warning}");
     }
     let places_path = out.join("places.tsv");
-    std::fs::write(&places_path, &generated.table)
-        .with_context(|| format!("failed to write {}", places_path.display()))?;
+    write(&places_path, &generated.table)?;
     eprintln!(
         "wrote {} places to {}",
         generated.rows,
         places_path.display()
     );
     Ok(())
+}
+
+fn run_lexicon(mut args: impl Iterator<Item = String>) -> Result<()> {
+    let mut dump = None;
+    let mut stems_path = PathBuf::from(DEFAULT_STEMS);
+    let mut endings_path = PathBuf::from(DEFAULT_ENDINGS);
+    let mut forms_path = PathBuf::from(DEFAULT_FORMS);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--stems" => stems_path = args.next().context("--stems needs a file")?.into(),
+            "--endings" => endings_path = args.next().context("--endings needs a file")?.into(),
+            "--forms" => forms_path = args.next().context("--forms needs a file")?.into(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            _ if arg.starts_with('-') => bail!("unknown option {arg:?}\n\n{USAGE}"),
+            _ if dump.is_none() => dump = Some(PathBuf::from(arg)),
+            _ => bail!("unexpected argument {arg:?}\n\n{USAGE}"),
+        }
+    }
+    let dump_path = dump.context("no dictionary dump given")?;
+    let dump = std::fs::read_to_string(&dump_path)
+        .with_context(|| format!("failed to read {}", dump_path.display()))?;
+    let generated = lexicon::generate(&dump, &lexicon::builtin_name_keys())?;
+    write(&stems_path, &generated.stems)?;
+    write(&endings_path, &generated.endings)?;
+    write(&forms_path, &generated.forms)?;
+    eprintln!(
+        "wrote {} stems to {}, {} ending classes to {}, {} forms to {}",
+        generated.stem_count,
+        stems_path.display(),
+        generated.class_count,
+        endings_path.display(),
+        generated.form_count,
+        forms_path.display()
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("failed to write {}", path.display()))
 }

@@ -271,6 +271,78 @@ fn wrong_layout_and_typos_are_fixed_with_a_notice() {
 }
 
 #[test]
+fn real_words_are_not_respelt() {
+    // Regressions: these were searched as «тематика», «вузей», «темья», «с темьей».
+    for typed in [
+        "математика",
+        "музей",
+        "семья",
+        "с семьей",
+        "взаимодействие с семьёй",
+    ] {
+        let response = search(typed);
+        assert!(
+            response.query.correction.is_none(),
+            "{typed}: {:?}",
+            response.query.correction
+        );
+        assert_eq!(response.query.text, typed);
+    }
+}
+
+#[test]
+fn typos_of_the_judged_queries_are_still_fixed() {
+    for (typed, right) in [
+        ("валонтерство", "волонтерство"),
+        ("воспетание", "воспитание"),
+        ("допалнительное образование", "дополнительное образование"),
+        ("инфраструткура", "инфраструктура"),
+        ("точка раста", "точка роста"),
+    ] {
+        let response = search(typed);
+        let correction = response
+            .query
+            .correction
+            .unwrap_or_else(|| panic!("{typed}"));
+        assert_eq!(correction.corrected, right, "{typed}");
+    }
+}
+
+#[test]
+fn a_respelling_is_a_real_word_form() {
+    for typed in ["профариентацией", "наставнечества", "прафориентация"]
+    {
+        let response = search(typed);
+        let correction = response
+            .query
+            .correction
+            .unwrap_or_else(|| panic!("{typed}"));
+        let engine = engine();
+        let searcher = engine.reader.searcher();
+        assert!(
+            engine.has_exact_form(&searcher, &correction.corrected)
+                || edusearch_russian::is_word_form(&correction.corrected),
+            "{typed} → {}",
+            correction.corrected
+        );
+    }
+}
+
+#[test]
+fn ordinary_words_are_not_place_filters() {
+    for typed in [
+        "немецкий язык",
+        "кем быть",
+        "воздушный шар",
+        "прогресс учеников",
+    ] {
+        let response = search(typed);
+        assert_eq!(response.query.region_from_query, None, "{typed}");
+        assert_eq!(response.query.municipality_from_query, None, "{typed}");
+    }
+}
+
+#[test]
 fn places_in_the_query_become_filters() {
     let response = search("наставничество в Красноярском крае");
     assert_eq!(
