@@ -360,6 +360,44 @@ fn facet_table(out: &mut impl Write, title: &str, values: &[FacetValue]) -> io::
     Ok(())
 }
 
+/// One line per URL of a fetch run: the outcome, the URL and where its file is, then a hint.
+pub fn fetch_summary(
+    out: &mut impl Write,
+    report: &edusearch_fetch::FetchReport,
+) -> io::Result<()> {
+    for url in &report.urls {
+        write!(out, "{:<12} {}", url.outcome.label(), url.url)?;
+        if let Some(final_url) = url
+            .final_url
+            .as_deref()
+            .filter(|final_url| *final_url != url.url)
+        {
+            write!(out, " → {final_url}")?;
+        }
+        if let Some(path) = &url.path {
+            write!(out, "  ({path})")?;
+        }
+        writeln!(out)?;
+    }
+    let fetched = report
+        .urls
+        .iter()
+        .filter(|url| {
+            matches!(
+                url.outcome,
+                edusearch_fetch::Outcome::New | edusearch_fetch::Outcome::Changed
+            )
+        })
+        .count();
+    if fetched > 0 {
+        writeln!(
+            out,
+            "{fetched} file(s) new or changed; run `edusearch index` to index them"
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
