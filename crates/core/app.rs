@@ -513,11 +513,23 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("failed to read {}", args.file.display()))?;
     let source = args.file.to_string_lossy();
-    let extracted =
-        edusearch_extract::extract(&source, &bytes, &edusearch_extract::Limits::default())
-            .with_context(|| format!("cannot read {}", args.file.display()))?;
+    // A fetched file: the sources manifest of its corpus tells its address and charset.
+    let fetched = edusearch_indexer::Sources::for_file(&args.file);
+    let extracted = edusearch_extract::extract_with_charset(
+        &source,
+        &bytes,
+        &edusearch_extract::Limits::default(),
+        fetched
+            .as_ref()
+            .and_then(|fetched| fetched.charset.as_deref()),
+    )
+    .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut resolution = edusearch_resolution::parse_text(&source, &extracted.text)
         .with_context(|| format!("cannot parse {}", args.file.display()))?;
+    resolution.source_url = fetched
+        .as_ref()
+        .and_then(edusearch_indexer::Source::address)
+        .map(str::to_string);
     resolution
         .warnings
         .extend(extracted.warnings.iter().cloned());

@@ -219,6 +219,9 @@ pub fn resolution(out: &mut impl Write, resolution: &Resolution) -> io::Result<(
     let unknown = "unknown";
     writeln!(out, "id:            {}", resolution.id)?;
     writeln!(out, "source:        {}", resolution.source)?;
+    if let Some(url) = &resolution.source_url {
+        writeln!(out, "source url:    {url}")?;
+    }
     writeln!(out, "title:         {}", resolution.title)?;
     writeln!(
         out,

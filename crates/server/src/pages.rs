@@ -987,6 +987,13 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
         value: resolution.source.clone(),
         href: Some(source_href.clone()),
     });
+    for url in web_sources(resolution) {
+        meta.push(MetaRow {
+            label: "Источник",
+            value: format!("сайт {}", url_host(url)),
+            href: Some(url.to_string()),
+        });
+    }
 
     let mut groups: Vec<ItemGroup> = Vec::new();
     for item in &resolution.items {
@@ -1091,6 +1098,28 @@ pub async fn resolution_source(
 }
 
 /// Reads a corpus file, refusing paths that leave the corpus folder.
+/// The web addresses a resolution was downloaded from (every source file's, else the
+/// record's own), http(s) only: the sources manifest is a plain file anyone can edit.
+fn web_sources(resolution: &Resolution) -> Vec<&str> {
+    let urls: Vec<&str> = if resolution.source_urls.is_empty() {
+        resolution.source_url.as_deref().into_iter().collect()
+    } else {
+        resolution.source_urls.iter().map(String::as_str).collect()
+    };
+    urls.into_iter()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .collect()
+}
+
+/// The host of an http(s) address («uo.example.ru»), for «сайт …».
+fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
 fn read_source(data_dir: &FsPath, source: &str) -> Option<Vec<u8>> {
     let root = data_dir.canonicalize().ok()?;
     let path = root.join(source).canonicalize().ok()?;
