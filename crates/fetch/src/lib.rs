@@ -521,3 +521,87 @@ fn free_path(manifest: &SourcesManifest, data_dir: &Path, wanted: &str) -> Strin
         })
         .expect("some numbered name is free")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    /// A loopback site answering every path but `/robots.txt` with a small text file; returns
+    /// its base URL and the paths asked for with when.
+    fn site(robots: &'static str) -> (String, Arc<Mutex<Vec<(String, Instant)>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                reader.read_line(&mut line).unwrap();
+                while reader.read_line(&mut String::new()).unwrap_or(0) > 2 {}
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                seen.lock().unwrap().push((path.clone(), Instant::now()));
+                let body = if path == "/robots.txt" {
+                    robots.to_string()
+                } else {
+                    format!("Резолюция {path}")
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (base, log)
+    }
+
+    #[test]
+    fn robots_rules_for_our_agent_and_its_crawl_delay_are_obeyed() {
+        let (base, log) = site(
+            "User-agent: *\nDisallow: /\n\nUser-agent: edusearch\nCrawl-delay: 0.3\nDisallow: /private\n",
+        );
+        let data = tempfile::tempdir().unwrap();
+        let options = FetchOptions {
+            delay: Duration::ZERO,
+            ..FetchOptions::new(data.path())
+        };
+        let urls = ["/a.txt", "/private/b.txt", "/c.txt"].map(|path| format!("{base}{path}"));
+        let report = fetch(&urls, &options, &NoProgress).unwrap();
+        let outcomes: Vec<&Outcome> = report.urls.iter().map(|url| &url.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [&Outcome::New, &Outcome::SkippedByRobots, &Outcome::New]
+        );
+        let log = log.lock().unwrap();
+        let paths: Vec<&str> = log.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(paths, ["/robots.txt", "/a.txt", "/c.txt"]);
+        let gap = log[2].1 - log[1].1;
+        assert!(gap >= Duration::from_millis(290), "{gap:?}");
+        assert_eq!(
+            report.urls[0].path.as_deref(),
+            Some(
+                format!(
+                    "web/{}/a.txt",
+                    base.trim_start_matches("http://").replace(':', "_")
+                )
+                .as_str()
+            )
+        );
+    }
+
+    #[test]
+    fn a_bad_url_stops_the_run_before_anything_is_fetched() {
+        let data = tempfile::tempdir().unwrap();
+        let options = FetchOptions::new(data.path().join("corpus"));
+        for bad in ["ftp://example.ru/r.pdf", "not a url", "file:///etc/passwd"] {
+            let error = fetch(&[bad.to_string()], &options, &NoProgress).unwrap_err();
+            assert!(error.is_user_error(), "{error}");
+        }
+        assert!(!data.path().join("corpus").exists());
+    }
+}
