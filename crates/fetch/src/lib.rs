@@ -530,12 +530,15 @@ mod tests {
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
 
+    /// The paths a test site was asked for, with when.
+    type RequestLog = Arc<Mutex<Vec<(String, Instant)>>>;
+
     /// A loopback site answering every path but `/robots.txt` with a small text file; returns
     /// its base URL and the paths asked for with when.
-    fn site(robots: &'static str) -> (String, Arc<Mutex<Vec<(String, Instant)>>>) {
+    fn site(robots: &'static str) -> (String, RequestLog) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Vec::new()));
+        let log = RequestLog::default();
         let seen = Arc::clone(&log);
         std::thread::spawn(move || {
             for mut stream in listener.incoming().flatten() {
