@@ -271,6 +271,8 @@ fn edusearch(args: &[&str]) -> Output {
         .env_remove("EDUSEARCH_INDEX")
         .env_remove("EDUSEARCH_DATA")
         .env("NO_COLOR", "1")
+        // The fixture site is on loopback: no proxy between.
+        .env("NO_PROXY", "127.0.0.1")
         .output()
         .expect("the edusearch binary runs")
 }
@@ -559,17 +561,29 @@ async fn fetch_index_search_and_source_urls_end_to_end() {
     assert!(page.contains("сайт 127.0.0.1"), "{page}");
     assert!(page.contains(&format!("href=\"{}\"", site.url("/news/konferenciya"))));
 
-    // A second run costs a request per URL and changes nothing.
-    let again = json_of(&edusearch(&[
+    // A second run costs a request per URL and changes nothing; a vanished URL is reported.
+    site.set("/docs/irbey.txt", Route::Status(404));
+    let again = edusearch(&[
         "fetch",
         &site.url("/news/megion"),
+        &site.url("/old-address"),
         "--delay",
         "0",
         "--data",
         data_arg,
-        "--json",
-    ]));
-    assert_eq!(again["urls"][0]["outcome"], "unchanged");
+    ]);
+    assert!(again.status.success());
+    let lines = String::from_utf8(again.stdout).unwrap();
+    assert_eq!(
+        lines,
+        format!(
+            "{} — unchanged → web/{host}/news/megion.html\n\
+             {} — gone (HTTP 404); file kept → web/{host}/docs/irbey.txt\n",
+            site.url("/news/megion"),
+            site.url("/old-address"),
+        )
+    );
+    assert!(web.join("docs/irbey.txt").is_file());
 }
 
 #[test]

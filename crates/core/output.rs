@@ -369,16 +369,16 @@ pub fn fetch_summary(
     report: &edusearch_fetch::FetchReport,
 ) -> io::Result<()> {
     for url in &report.urls {
-        write!(out, "{:<12} {}", url.outcome.label(), url.url)?;
+        write!(out, "{} — {}", url.url, url.outcome.label())?;
         if let Some(final_url) = url
             .final_url
             .as_deref()
             .filter(|final_url| *final_url != url.url)
         {
-            write!(out, " → {final_url}")?;
+            write!(out, " (redirected to {final_url})")?;
         }
         if let Some(path) = &url.path {
-            write!(out, "  ({path})")?;
+            write!(out, " → {path}")?;
         }
         writeln!(out)?;
     }
