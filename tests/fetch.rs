@@ -556,6 +556,19 @@ async fn fetch_index_search_and_source_urls_end_to_end() {
     );
     assert_eq!(resolution["sources"].as_array().unwrap().len(), 3);
     assert!(resolution["source_url"].as_str().is_some());
+    let (status, results) = api_get(
+        &state,
+        "/?q=%D0%BF%D0%B5%D1%80%D1%81%D0%BE%D0%BD%D0%B8%D1%84%D0%B8%D0%BA%D0%B0%D1%86%D0%B8%D1%8E",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        results.contains(&format!(
+            "href=\"{}\" rel=\"noopener\">Источник: сайт 127.0.0.1",
+            site.url("/news/megion")
+        )),
+        "{results}"
+    );
     let (status, page) = api_get(&state, &format!("/resolutions/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("сайт 127.0.0.1"), "{page}");

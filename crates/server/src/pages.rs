@@ -116,6 +116,8 @@ pub struct HitView {
     pub topics: Vec<Link>,
     /// «Встречается в 12 резолюциях (5 регионов, 2019–2023)», a link listing them all.
     pub recurrence: Option<Link>,
+    /// «сайт uo.example.ru», a link to where a fetched resolution was published.
+    pub source: Option<Link>,
 }
 
 /// One facet value as a link.
@@ -780,6 +782,14 @@ fn hit_view(base: &SearchRequest, hit: &Hit, hl: &str) -> HitView {
                 ..SearchRequest::default()
             }),
         }),
+        source: hit
+            .source_url
+            .as_deref()
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+            .map(|url| Link {
+                label: format!("сайт {}", url_host(url)),
+                href: url.to_string(),
+            }),
     }
 }
 
