@@ -21,6 +21,16 @@ pub enum FetchError {
         /// What the parser said.
         reason: String,
     },
+    /// Another `fetch` is writing into the same corpus.
+    #[error(
+        "another fetch is writing into this corpus (pid {pid}); wait for it or remove {lock} if it is gone"
+    )]
+    Locked {
+        /// The process holding the lock.
+        pid: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
     /// Reading or writing the corpus folder failed.
     #[error("{action} {path}")]
     Io {
@@ -40,7 +50,9 @@ impl FetchError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            FetchError::InvalidUrl { .. } | FetchError::ManifestUnreadable { .. }
+            FetchError::InvalidUrl { .. }
+                | FetchError::ManifestUnreadable { .. }
+                | FetchError::Locked { .. }
         )
     }
 

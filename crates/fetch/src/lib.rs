@@ -269,8 +269,10 @@ pub fn fetch(
             })
         })
         .collect::<Result<_, _>>()?;
-    fs::create_dir_all(&options.data_dir)
-        .map_err(FetchError::io("failed to create", &options.data_dir))?;
+    let web = options.data_dir.join(WEB_FOLDER);
+    fs::create_dir_all(&web).map_err(FetchError::io("failed to create", &web))?;
+    let _lock = RunLock::take(&web)?;
+    remove_partial_downloads(&web);
     let mut manifest = SourcesManifest::load(&options.data_dir)?;
     let mut client = Client::new(options);
     let mut seen: HashSet<Url> = HashSet::new();
@@ -477,6 +479,84 @@ fn fetch_one(
     }
 }
 
+/// The lock that keeps a second `fetch` out of a corpus while one writes into it (the
+/// manifest is read once and written after every URL). Removed on drop.
+struct RunLock {
+    path: PathBuf,
+}
+
+impl RunLock {
+    const FILE: &'static str = ".fetch.lock";
+
+    fn take(web: &Path) -> Result<Self, FetchError> {
+        let path = web.join(Self::FILE);
+        for _ in 0..2 {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(Self { path });
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = fs::read_to_string(&path)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    if process_alive(&pid) {
+                        return Err(FetchError::Locked { pid, lock: path });
+                    }
+                    // A lock left by a process that died: taken over.
+                    let _ = fs::remove_file(&path);
+                }
+                Err(error) => return Err(FetchError::io("failed to create", &path)(error)),
+            }
+        }
+        Err(FetchError::Locked {
+            pid: "unknown".into(),
+            lock: path,
+        })
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process with this pid runs (where `/proc` tells; elsewhere assumed).
+fn process_alive(pid: &str) -> bool {
+    match pid.parse::<u32>() {
+        Ok(pid) => {
+            pid == std::process::id()
+                || Path::new("/proc").join(pid.to_string()).exists()
+                || !Path::new("/proc").exists()
+        }
+        Err(_) => false,
+    }
+}
+
+/// Removes the temporary files of downloads a killed run left behind (only ever hidden files
+/// named `.download-*.part`; the run lock makes sure none is in progress).
+fn remove_partial_downloads(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            remove_partial_downloads(&path);
+        } else if name.starts_with(".download-") && name.ends_with(".part") {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
 /// The folder of a corpus-relative path.
 fn parent_folder(data_dir: &Path, relative: &str) -> PathBuf {
     data_dir
@@ -595,6 +675,33 @@ mod tests {
                 .as_str()
             )
         );
+    }
+
+    #[test]
+    fn a_second_run_is_kept_out_and_a_killed_run_is_cleaned_up_after() {
+        let (base, _) = site("");
+        let data = tempfile::tempdir().unwrap();
+        let web = data.path().join(WEB_FOLDER);
+        fs::create_dir_all(web.join("host/news")).unwrap();
+        let leftover = web.join("host/news/.download-1-0.part");
+        fs::write(&leftover, "half").unwrap();
+        let options = FetchOptions {
+            delay: Duration::ZERO,
+            ..FetchOptions::new(data.path())
+        };
+        let held = RunLock::take(&web).unwrap();
+        let url = [format!("{base}/a.txt")];
+        let error = fetch(&url, &options, &NoProgress).unwrap_err();
+        assert!(matches!(error, FetchError::Locked { .. }), "{error}");
+        drop(held);
+        // A lock of a process that is gone does not keep a run out.
+        fs::write(web.join(RunLock::FILE), "4294967295").unwrap();
+        assert_eq!(
+            fetch(&url, &options, &NoProgress).unwrap().urls[0].outcome,
+            Outcome::New
+        );
+        assert!(!leftover.exists());
+        assert!(!web.join(RunLock::FILE).exists());
     }
 
     #[test]
