@@ -393,7 +393,7 @@ fn trends_print_a_table_and_format_exports_every_hit() {
     let text = String::from_utf8(csv.stdout).unwrap();
     let body = text.strip_prefix('\u{feff}').expect("a byte-order mark");
     assert!(body.starts_with(
-        "Резолюция,Дата,Муниципалитет,Регион,Пункт,Адресат,Текст,Источник,Id резолюции\n"
+        "Резолюция,Дата,Муниципалитет,Регион,Пункт,Адресат,Текст,Источник,Id резолюции,Ссылка\n"
     ));
     assert!(body.contains("Краснодарский край"));
     let jsonl = edusearch(&[

@@ -1152,7 +1152,7 @@ async fn export_gives_every_hit_as_csv_with_a_bom_or_as_json_lines() {
     let mut lines = body.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "Резолюция,Дата,Муниципалитет,Регион,Пункт,Адресат,Текст,Источник,Id резолюции"
+        "Резолюция,Дата,Муниципалитет,Регион,Пункт,Адресат,Текст,Источник,Id резолюции,Ссылка"
     );
     assert!(body.contains("Краснодарский край"));
 

@@ -47,6 +47,9 @@ enum Command {
     Stats(StatsArgs),
     /// Build the index if missing, then serve the search page and the JSON API.
     Serve(ServeArgs),
+    /// Download resolution pages and documents from the web into the corpus (web/<host>/…);
+    /// run `index` afterwards.
+    Fetch(FetchArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -267,6 +270,35 @@ struct ServeArgs {
     cache_entries: usize,
 }
 
+#[derive(Debug, Args)]
+struct FetchArgs {
+    /// Pages or documents to download (http or https).
+    urls: Vec<String>,
+    /// Read more URLs from this file, one a line (blank lines and # comments skipped).
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataLocation,
+    /// Also download the documents (PDF, DOCX, …) a page links to on the same site.
+    #[arg(long)]
+    attachments: bool,
+    /// Move the file of a URL that answers 404/410 out of the corpus (to .removed/).
+    #[arg(long)]
+    prune: bool,
+    /// Seconds between two requests to the same host.
+    #[arg(long, default_value_t = 1.0)]
+    delay: f64,
+    /// Seconds allowed for one request, body included (connecting: at most 10).
+    #[arg(long, default_value_t = 60.0)]
+    timeout: f64,
+    /// Downloads larger than this many megabytes are not kept (the limit of `index`).
+    #[arg(long, default_value_t = 50)]
+    max_file_mb: u64,
+    /// Print the outcome of every URL as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 /// Logs go to stderr; `RUST_LOG` overrides the level chosen with `-v`.
 pub fn init_tracing(verbose: u8) {
     let default = match verbose {
@@ -301,6 +333,9 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
             || cause
                 .downcast_ref::<edusearch_extract::ExtractError>()
                 .is_some()
+            || cause
+                .downcast_ref::<edusearch_fetch::FetchError>()
+                .is_some_and(edusearch_fetch::FetchError::is_user_error)
     });
     if user_error {
         ExitCode::from(2)
@@ -320,6 +355,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(args) => inspect(args),
         Command::Stats(args) => stats(args),
         Command::Serve(args) => serve(args),
+        Command::Fetch(args) => fetch(args),
     }
 }
 
@@ -477,11 +513,23 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("failed to read {}", args.file.display()))?;
     let source = args.file.to_string_lossy();
-    let extracted =
-        edusearch_extract::extract(&source, &bytes, &edusearch_extract::Limits::default())
-            .with_context(|| format!("cannot read {}", args.file.display()))?;
+    // A fetched file: the sources manifest of its corpus tells its address and charset.
+    let fetched = edusearch_indexer::Sources::for_file(&args.file);
+    let extracted = edusearch_extract::extract_with_charset(
+        &source,
+        &bytes,
+        &edusearch_extract::Limits::default(),
+        fetched
+            .as_ref()
+            .and_then(|fetched| fetched.charset.as_deref()),
+    )
+    .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut resolution = edusearch_resolution::parse_text(&source, &extracted.text)
         .with_context(|| format!("cannot parse {}", args.file.display()))?;
+    resolution.source_url = fetched
+        .as_ref()
+        .and_then(edusearch_indexer::Source::address)
+        .map(str::to_string);
     resolution
         .warnings
         .extend(extracted.warnings.iter().cloned());
@@ -573,6 +621,86 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         edusearch_server::serve(config, shutdown).await
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn fetch(args: FetchArgs) -> Result<ExitCode> {
+    let mut urls = args.urls.clone();
+    if let Some(list) = &args.from {
+        let text = std::fs::read_to_string(list)
+            .with_context(|| format!("failed to read the URL list {}", list.display()))?;
+        urls.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    if urls.is_empty() {
+        anyhow::bail!("no URL to fetch; give URLs or --from FILE");
+    }
+    let seconds = |value: f64, name: &str| -> Result<Duration> {
+        Duration::try_from_secs_f64(value)
+            .map_err(|_| anyhow::anyhow!("--{name} must be a number of seconds ≥ 0, not {value}"))
+    };
+    let timeout = seconds(args.timeout, "timeout")?;
+    let options = edusearch_fetch::FetchOptions {
+        attachments: args.attachments,
+        prune: args.prune,
+        delay: seconds(args.delay, "delay")?,
+        timeout,
+        connect_timeout: timeout.min(Duration::from_secs(10)),
+        max_bytes: args.max_file_mb * 1024 * 1024,
+        ..edusearch_fetch::FetchOptions::new(&args.data.data)
+    };
+    let progress = FetchBar::new();
+    let report = edusearch_fetch::fetch(&urls, &options, &progress)
+        .with_context(|| format!("failed to fetch into {}", args.data.data.display()))?;
+    progress.bar.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        output::fetch_summary(&mut out, &report)?;
+    }
+    Ok(if report.has_failures() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The progress of a fetch run on stderr when it is a terminal.
+struct FetchBar {
+    bar: ProgressBar,
+}
+
+impl FetchBar {
+    fn new() -> Self {
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::new(0)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} URLs {wide_msg}")
+                .expect("progress template is valid")
+                .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Self { bar }
+    }
+}
+
+impl edusearch_fetch::FetchProgress for FetchBar {
+    fn add(&self, count: usize) {
+        self.bar.inc_length(count as u64);
+    }
+
+    fn url_done(&self, url: &str) {
+        self.bar.inc(1);
+        self.bar.set_message(url.to_string());
+    }
 }
 
 /// A progress bar on stderr when it is a terminal, nothing otherwise.

@@ -240,6 +240,9 @@ pub fn resolution(out: &mut impl Write, resolution: &Resolution) -> io::Result<(
     let unknown = "unknown";
     writeln!(out, "id:            {}", resolution.id)?;
     writeln!(out, "source:        {}", resolution.source)?;
+    if let Some(url) = &resolution.source_url {
+        writeln!(out, "source url:    {url}")?;
+    }
     writeln!(out, "title:         {}", resolution.title)?;
     writeln!(
         out,
@@ -377,6 +380,44 @@ fn facet_table(out: &mut impl Write, title: &str, values: &[FacetValue]) -> io::
     writeln!(out, "\n{title} (resolutions):")?;
     for value in values {
         writeln!(out, "  {:>5}  {}", value.count, value.value)?;
+    }
+    Ok(())
+}
+
+/// One line per URL of a fetch run: the outcome, the URL and where its file is, then a hint.
+pub fn fetch_summary(
+    out: &mut impl Write,
+    report: &edusearch_fetch::FetchReport,
+) -> io::Result<()> {
+    for url in &report.urls {
+        write!(out, "{} — {}", url.url, url.outcome.label())?;
+        if let Some(final_url) = url
+            .final_url
+            .as_deref()
+            .filter(|final_url| *final_url != url.url)
+        {
+            write!(out, " (redirected to {final_url})")?;
+        }
+        if let Some(path) = &url.path {
+            write!(out, " → {path}")?;
+        }
+        writeln!(out)?;
+    }
+    let fetched = report
+        .urls
+        .iter()
+        .filter(|url| {
+            matches!(
+                url.outcome,
+                edusearch_fetch::Outcome::New | edusearch_fetch::Outcome::Changed
+            )
+        })
+        .count();
+    if fetched > 0 {
+        writeln!(
+            out,
+            "{fetched} file(s) new or changed; run `edusearch index` to index them"
+        )?;
     }
     Ok(())
 }

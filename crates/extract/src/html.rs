@@ -29,7 +29,17 @@ use crate::layout::TextBuilder;
 use crate::{ExtractError, Limits, Raw, text};
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Raw, ExtractError> {
-    let declared = declared_charset(bytes);
+    extract_declared(bytes, limits, None)
+}
+
+/// [`extract`] with the charset of the transport (an HTTP header), which comes before the
+/// page's own declaration.
+pub(crate) fn extract_declared(
+    bytes: &[u8],
+    limits: &Limits,
+    transport: Option<&'static encoding_rs::Encoding>,
+) -> Result<Raw, ExtractError> {
+    let declared = transport.or_else(|| declared_charset(bytes));
     let decoded = text::decode_with_declared(bytes, declared)?;
     let mut warnings = decoded.warnings;
     let text = html_to_text(&decoded.text, limits, &mut warnings);

@@ -211,6 +211,21 @@ impl Raw {
 ///
 /// Never panics, whatever the bytes; every failure is an [`ExtractError`] about the input.
 pub fn extract(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    extract_with_charset(file_name, bytes, limits, None)
+}
+
+/// [`extract`] for a file whose charset is known from outside it, such as the `Content-Type`
+/// header a page was served with (`edusearch fetch` keeps it): for HTML and plain text it
+/// comes before `<meta charset>` and detection, as in a browser (a byte-order mark still wins,
+/// and a UTF-8 claim the bytes contradict is still overruled). An unknown label is ignored.
+pub fn extract_with_charset(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    charset: Option<&str>,
+) -> Result<Extracted, ExtractError> {
+    let transport =
+        charset.and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()));
     let extension = extension_of(file_name);
     let Some(claimed) = Format::from_extension(&extension) else {
         return Err(ExtractError::Unsupported {
@@ -242,7 +257,7 @@ pub fn extract(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Extract
     };
     // A safety net: the readers are written not to panic (and are fuzzed for it), but a panic
     // on one user's file must not take a server or a whole indexing run down.
-    let raw = std::panic::catch_unwind(|| read(format, bytes, limits))
+    let raw = std::panic::catch_unwind(|| read(format, bytes, limits, transport))
         .unwrap_or_else(|_| Err(ExtractError::corrupt(format, READER_PANICKED)))?;
     warnings.extend(raw.warnings);
     let text = layout::normalize(&raw.text, limits.max_line_chars, &mut warnings);
@@ -264,8 +279,21 @@ pub fn extract(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Extract
 const READER_PANICKED: &str =
     "the reader failed on this file (a bug in edusearch-extract; please report it)";
 
-fn read(format: Format, bytes: &[u8], limits: &Limits) -> Result<Raw, ExtractError> {
+fn read(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+    transport: Option<&'static encoding_rs::Encoding>,
+) -> Result<Raw, ExtractError> {
     match format {
+        Format::Text if transport.is_some() => {
+            text::decode_with_declared(bytes, transport).map(|decoded| Raw {
+                text: decoded.text,
+                encoding: Some(decoded.encoding),
+                warnings: decoded.warnings,
+            })
+        }
+        Format::Html if transport.is_some() => html::extract_declared(bytes, limits, transport),
         Format::Text => text::decode_text(bytes).map(|decoded| Raw {
             text: decoded.text,
             encoding: Some(decoded.encoding),
@@ -371,6 +399,37 @@ mod tests {
             .flat_map(|format| format.extensions().iter().copied())
             .collect();
         assert_eq!(from_formats, supported_extensions());
+    }
+
+    #[test]
+    fn a_charset_from_outside_comes_before_the_page_and_detection() {
+        let page = "<html><body><article><p>Резолюция августовского совещания педагогов</p></article></body></html>";
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode(page);
+        let extracted =
+            extract_with_charset("page.html", &koi8, &Limits::default(), Some("KOI8-R")).unwrap();
+        assert_eq!(
+            extracted.text,
+            "Резолюция августовского совещания педагогов"
+        );
+        assert_eq!(extracted.encoding.as_deref(), Some("KOI8-R"));
+        // A header that contradicts a UTF-8 page is overruled; an unknown label is ignored.
+        for label in ["utf-8", "no-such-charset"] {
+            let extracted = extract_with_charset(
+                "page.html",
+                page.as_bytes(),
+                &Limits::default(),
+                Some(label),
+            )
+            .unwrap();
+            assert_eq!(
+                extracted.text,
+                "Резолюция августовского совещания педагогов"
+            );
+        }
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Резолюция совещания");
+        let text = extract_with_charset("r.txt", &cp1251, &Limits::default(), Some("windows-1251"))
+            .unwrap();
+        assert_eq!(text.text, "Резолюция совещания");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::IndexError;
 use crate::layout::IndexRoot;
 use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::schema::IndexSchema;
+use crate::sources::{Source, Sources};
 
 /// Segments stop growing by merges at about this many documents.
 const SEGMENT_DOCS: usize = 100_000;
@@ -182,7 +183,15 @@ pub fn build_index(
         BuildMode::Incremental => previous_generation(root, &options.data_dir)?,
     };
     let generation = root.new_generation()?;
-    let result = write_generation(&generation, &files, options, previous.as_ref(), progress);
+    let sources = Sources::load(&options.data_dir);
+    let result = write_generation(
+        &generation,
+        &files,
+        options,
+        &sources,
+        previous.as_ref(),
+        progress,
+    );
     let mut report = match result {
         Ok(report) => report,
         Err(error) => {
@@ -254,6 +263,7 @@ fn write_generation(
     generation: &Path,
     files: &[PathBuf],
     options: &BuildOptions,
+    sources: &Sources,
     previous: Option<&(PathBuf, Manifest)>,
     progress: &dyn BuildProgress,
 ) -> Result<BuildReport, IndexError> {
@@ -302,7 +312,8 @@ fn write_generation(
     for chunk in files.chunks(PARSE_CHUNK) {
         // Files are read and parsed in parallel; their outcomes are taken in path order, so
         // which of two copies comes first does not depend on timing.
-        let examined = examine_in_parallel(chunk, workers, &schema, options, old, &old_by_hash);
+        let examined =
+            examine_in_parallel(chunk, workers, &schema, options, sources, old, &old_by_hash);
         for (path, (relative, entry, parsed)) in chunk.iter().zip(examined) {
             report.files_read += 1;
             progress.file_done(path);
@@ -380,6 +391,7 @@ fn examine_in_parallel(
     workers: usize,
     schema: &IndexSchema,
     options: &BuildOptions,
+    sources: &Sources,
     old: &Manifest,
     old_by_hash: &HashMap<&str, &FileEntry>,
 ) -> Vec<Examined> {
@@ -390,7 +402,7 @@ fn examine_in_parallel(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|path| examine(path, schema, options, old, old_by_hash))
+                        .map(|path| examine(path, schema, options, sources, old, old_by_hash))
                         .collect::<Vec<_>>()
                 })
             })
@@ -412,6 +424,7 @@ fn examine(
     path: &Path,
     schema: &IndexSchema,
     options: &BuildOptions,
+    sources: &Sources,
     old: &Manifest,
     old_by_hash: &HashMap<&str, &FileEntry>,
 ) -> Examined {
@@ -420,13 +433,19 @@ fn examine(
         .unwrap_or(path)
         .to_string_lossy()
         .into_owned();
+    let source = sources.get(&relative);
+    let source_url = source.and_then(Source::address).map(str::to_string);
     let stamp = FileStamp::of(path);
     if let Some(entry) = old
         .files
         .get(&relative)
         .filter(|entry| stamp.is_some_and(|stamp| entry.stamp == stamp))
     {
-        return (relative, entry.clone(), None);
+        let entry = FileEntry {
+            source_url,
+            ..entry.clone()
+        };
+        return (relative, entry, None);
     }
     let bytes = read_checked(path, options);
     let hash = bytes
@@ -436,11 +455,12 @@ fn examine(
     if let Some(entry) = old_by_hash.get(hash.as_str()).filter(|_| !hash.is_empty()) {
         let entry = FileEntry {
             stamp: stamp.unwrap_or_default(),
+            source_url,
             ..(*entry).clone()
         };
         return (relative, entry, None);
     }
-    match bytes.and_then(|bytes| parse_file(&relative, &bytes, options)) {
+    match bytes.and_then(|bytes| parse_file_from(&relative, &bytes, options, source)) {
         Ok(resolution) => {
             let entry = FileEntry {
                 stamp: stamp.unwrap_or_default(),
@@ -449,6 +469,7 @@ fn examine(
                 items: resolution.items.len(),
                 problem: None,
                 warnings: resolution.warnings.clone(),
+                source_url,
             };
             (relative, entry, Some(schema.documents(&resolution)))
         }
@@ -460,6 +481,7 @@ fn examine(
                 items: 0,
                 problem: Some(message),
                 warnings: Vec::new(),
+                source_url,
             };
             (relative, entry, None)
         }
@@ -487,15 +509,28 @@ pub fn parse_file(
     bytes: &[u8],
     options: &BuildOptions,
 ) -> Result<edusearch_resolution::Resolution, String> {
+    parse_file_from(relative, bytes, options, None)
+}
+
+/// [`parse_file`] for a file with a known [`Source`]: its charset decodes the bytes, its web
+/// address becomes the record's `source_url`.
+pub fn parse_file_from(
+    relative: &str,
+    bytes: &[u8],
+    options: &BuildOptions,
+    source: Option<&Source>,
+) -> Result<edusearch_resolution::Resolution, String> {
     let limits = edusearch_extract::Limits {
         max_file_bytes: options.max_file_bytes,
         ..edusearch_extract::Limits::default()
     };
-    let extracted =
-        edusearch_extract::extract(relative, bytes, &limits).map_err(|error| error.to_string())?;
+    let charset = source.and_then(|source| source.charset.as_deref());
+    let extracted = edusearch_extract::extract_with_charset(relative, bytes, &limits, charset)
+        .map_err(|error| error.to_string())?;
     let mut resolution =
         parse_text(relative, &extracted.text).map_err(|error| error.to_string())?;
     resolution.warnings.extend(extracted.warnings);
+    resolution.source_url = source.and_then(Source::address).map(str::to_string);
     Ok(resolution)
 }
 

@@ -12,10 +12,11 @@ mod groups;
 mod layout;
 mod manifest;
 mod schema;
+mod sources;
 
 pub use build::{
     BuildMode, BuildOptions, BuildProgress, BuildReport, FileProblem, NoProgress, build_index,
-    collect_files, parse_file,
+    collect_files, parse_file, parse_file_from,
 };
 pub use corpus::{ADDED_FOLDER, REMOVED_FOLDER, add_to_corpus, remove_from_corpus};
 pub use error::IndexError;
@@ -29,3 +30,4 @@ pub use schema::{
     DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, item_id,
     item_key, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
 };
+pub use sources::{SOURCES_FILE, Source, Sources};

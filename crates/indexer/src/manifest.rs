@@ -54,6 +54,9 @@ pub struct FileEntry {
     pub problem: Option<String>,
     /// What the parser noticed.
     pub warnings: Vec<String>,
+    /// The web address it was downloaded from (`edusearch fetch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
 }
 
 /// The manifest of a generation.
@@ -96,6 +99,21 @@ impl Manifest {
             .filter(|(_, entry)| entry.id.as_deref() == Some(id))
             .map(|(path, _)| path.clone())
             .collect()
+    }
+
+    /// The web addresses of the corpus files that hold the resolution with this id, in path
+    /// order, each once.
+    pub fn urls_of(&self, id: &str) -> Vec<String> {
+        let mut urls: Vec<String> = Vec::new();
+        for entry in self.files.values() {
+            if entry.id.as_deref() == Some(id)
+                && let Some(url) = &entry.source_url
+                && !urls.contains(url)
+            {
+                urls.push(url.clone());
+            }
+        }
+        urls
     }
 
     /// The id of the resolution a corpus file holds.

@@ -59,6 +59,8 @@ pub mod fields {
     pub const DATE: &str = "date";
     /// Source file of the resolution, stored.
     pub const SOURCE: &str = "source";
+    /// Stored: the web address the resolution was downloaded from (`edusearch fetch`).
+    pub const SOURCE_URL: &str = "source_url";
     /// The whole resolution as JSON (resolution documents only).
     pub const RESOLUTION_JSON: &str = "resolution_json";
     /// Key of the item id `{resolution_id}-{position}` (items only; indexed and fast).
@@ -143,6 +145,7 @@ pub struct IndexSchema {
     pub region_key: Field,
     pub signature: Field,
     pub level_order: Field,
+    pub source_url: Field,
 }
 
 fn text_options(analyzer: &str, stored: bool) -> TextOptions {
@@ -207,6 +210,7 @@ impl IndexSchema {
         let region_key = builder.add_u64_field(fields::REGION_KEY, FAST);
         let signature = builder.add_bytes_field(fields::SIGNATURE, FAST);
         let level_order = builder.add_u64_field(fields::LEVEL_ORDER, FAST);
+        let source_url = builder.add_text_field(fields::SOURCE_URL, STORED);
         Self {
             schema: builder.build(),
             kind,
@@ -238,6 +242,7 @@ impl IndexSchema {
             region_key,
             signature,
             level_order,
+            source_url,
         }
     }
 
@@ -306,6 +311,9 @@ impl IndexSchema {
         );
         if let Some(date) = resolution.date {
             document.add_text(self.date, date.to_string());
+        }
+        if let Some(url) = &resolution.source_url {
+            document.add_text(self.source_url, url);
         }
         if let Some(event) = &resolution.event {
             document.add_text(self.event, event);

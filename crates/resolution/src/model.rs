@@ -42,6 +42,14 @@ pub struct Resolution {
     /// resolution); filled in by the index, empty from the parser alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// The web address the indexed file was downloaded from (`edusearch fetch`), after
+    /// redirects; `None` for a file put into the corpus by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// The web addresses of every source file (a page and its DOCX of the same resolution);
+    /// filled in by the index, like `sources`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source_urls: Vec<String>,
 }
 
 /// One numbered (or bulleted) recommendation of a resolution.

@@ -324,6 +324,9 @@ pub struct Hit {
     pub topics: Vec<String>,
     /// Source file of the resolution.
     pub source: String,
+    /// The web address the resolution was downloaded from, when it came from the web.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
     /// For an item reused in other resolutions: how often and where it recurs.
     pub recurrence: Option<Recurrence>,
 }

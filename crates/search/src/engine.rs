@@ -666,6 +666,7 @@ impl Engine {
             .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
         if let Some(manifest) = &self.manifest {
             resolution.sources = manifest.sources_of(id);
+            resolution.source_urls = manifest.urls_of(id);
         }
         Ok(resolution)
     }
@@ -1162,6 +1163,7 @@ impl Engine {
             region,
             topics,
             source: text_of(schema.source).unwrap_or_default(),
+            source_url: text_of(schema.source_url),
             recurrence: None,
         }
     }

@@ -135,7 +135,7 @@ struct ExportParams {
     tag = "search",
     params(ExportParams),
     responses(
-        (status = 200, description = "CSV (columns: Резолюция, Дата, Муниципалитет, Регион, Пункт, Адресат, Текст, Источник, Id резолюции) or JSON Lines", content(
+        (status = 200, description = "CSV (columns: Резолюция, Дата, Муниципалитет, Регион, Пункт, Адресат, Текст, Источник, Id резолюции, Ссылка) or JSON Lines", content(
             (String = "text/csv"),
             (String = "application/x-ndjson")
         )),

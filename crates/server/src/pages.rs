@@ -117,6 +117,8 @@ pub struct HitView {
     pub topics: Vec<Link>,
     /// «Встречается в 12 резолюциях (5 регионов, 2019–2023)», a link listing them all.
     pub recurrence: Option<Link>,
+    /// «сайт uo.example.ru», a link to where a fetched resolution was published.
+    pub source: Option<Link>,
 }
 
 /// One facet value as a link.
@@ -866,6 +868,14 @@ fn hit_view(base: &SearchRequest, hit: &Hit, hl: &str) -> HitView {
                 ..SearchRequest::default()
             }),
         }),
+        source: hit
+            .source_url
+            .as_deref()
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+            .map(|url| Link {
+                label: format!("сайт {}", url_host(url)),
+                href: url.to_string(),
+            }),
     }
 }
 
@@ -1073,6 +1083,13 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
         value: resolution.source.clone(),
         href: Some(source_href.clone()),
     });
+    for url in web_sources(resolution) {
+        meta.push(MetaRow {
+            label: "Источник",
+            value: format!("сайт {}", url_host(url)),
+            href: Some(url.to_string()),
+        });
+    }
 
     let mut groups: Vec<ItemGroup> = Vec::new();
     for item in &resolution.items {
@@ -1177,6 +1194,28 @@ pub async fn resolution_source(
 }
 
 /// Reads a corpus file, refusing paths that leave the corpus folder.
+/// The web addresses a resolution was downloaded from (every source file's, else the
+/// record's own), http(s) only: the sources manifest is a plain file anyone can edit.
+fn web_sources(resolution: &Resolution) -> Vec<&str> {
+    let urls: Vec<&str> = if resolution.source_urls.is_empty() {
+        resolution.source_url.as_deref().into_iter().collect()
+    } else {
+        resolution.source_urls.iter().map(String::as_str).collect()
+    };
+    urls.into_iter()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .collect()
+}
+
+/// The host of an http(s) address («uo.example.ru»), for «сайт …».
+fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
 fn read_source(data_dir: &FsPath, source: &str) -> Option<Vec<u8>> {
     let root = data_dir.canonicalize().ok()?;
     let path = root.join(source).canonicalize().ok()?;

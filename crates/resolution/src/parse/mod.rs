@@ -134,6 +134,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Resolution, ParseError> {
         items,
         warnings,
         sources: Vec::new(),
+        source_url: None,
+        source_urls: Vec::new(),
     })
 }
 

@@ -73,7 +73,7 @@ pub struct Export {
 }
 
 /// Column headers of the CSV export, in order.
-pub const CSV_HEADERS: [&str; 9] = [
+pub const CSV_HEADERS: [&str; 10] = [
     "Резолюция",
     "Дата",
     "Муниципалитет",
@@ -83,6 +83,7 @@ pub const CSV_HEADERS: [&str; 9] = [
     "Текст",
     "Источник",
     "Id резолюции",
+    "Ссылка",
 ];
 
 /// Writes hits as CSV: UTF-8 with a byte-order mark (so spreadsheet programs read Cyrillic), a
@@ -103,6 +104,7 @@ pub fn write_csv(out: impl Write, hits: &[Hit]) -> Result<(), csv::Error> {
             hit.text.as_str(),
             hit.source.as_str(),
             hit.resolution_id.as_str(),
+            hit.source_url.as_deref().unwrap_or_default(),
         ])?;
     }
     writer.flush()?;
