@@ -7,7 +7,11 @@ pymorphy3 and writes one distinct form a line, sorted, as `form<TAB>flag`:
 - the form is lowercased with `ё` folded to `е`;
 - the flag is `o` (ordinary) when at least one parse of the form lacks every grammeme of
   PROPER (it is then a common word: «кем», «прогресс», «томский»), else `p` (proper only:
-  «кемь», «томск», «мегион»).
+  «кемь», «томск», «мегион»);
+- an ordinary form whose every parse is a function word — a preposition, conjunction, particle
+  or pronoun (FUNCTION), or else an adverb, predicative or interjection (ALSO_FUNCTION), with at
+  least one parse of FUNCTION — is flagged `f` instead («среди», «через», «после», «каждый»):
+  it tells what a sentence does, not what it is about.
 
 Usage (about 3 minutes):
 
@@ -22,6 +26,13 @@ import pymorphy3_dicts_ru
 
 # Names of people, places, organisations and trademarks.
 PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+# Parts of speech of function words; `Apro` marks pronominal adjectives («каждый», «такой»).
+FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "NPRO"})
+ALSO_FUNCTION = frozenset({"ADVB", "PRED", "INTJ"})
+
+
+def is_function(tag) -> bool:
+    return tag.POS in FUNCTION or "Apro" in tag.grammemes
 
 
 def main() -> int:
@@ -31,14 +42,24 @@ def main() -> int:
     out_path = sys.argv[1]
     dictionary = pymorphy3.MorphAnalyzer().dictionary
     ordinary: dict[str, bool] = {}
+    # form → (every parse is a function word's, some parse is one of FUNCTION)
+    function: dict[str, tuple[bool, bool]] = {}
     for word, tag, _normal, _paradigm, _index in dictionary.iter_known_words():
         form = word.lower().replace("ё", "е")
         is_ordinary = not (tag.grammemes & PROPER)
         ordinary[form] = ordinary.get(form, False) or is_ordinary
+        every, some = function.get(form, (True, False))
+        function[form] = (
+            every and (is_function(tag) or tag.POS in ALSO_FUNCTION),
+            some or is_function(tag),
+        )
     with open(out_path, "w", encoding="utf-8", newline="\n") as out:
         out.write(f"# pymorphy3-dicts-ru {pymorphy3_dicts_ru.__version__} (OpenCorpora, CC BY-SA)\n")
         for form in sorted(ordinary):
-            out.write(f"{form}\t{'o' if ordinary[form] else 'p'}\n")
+            flag = "p"
+            if ordinary[form]:
+                flag = "f" if all(function[form]) else "o"
+            out.write(f"{form}\t{flag}\n")
     print(f"wrote {len(ordinary)} forms to {out_path}", file=sys.stderr)
     return 0
 

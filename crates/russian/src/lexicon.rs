@@ -28,6 +28,19 @@ const LEXICON_STEMS: &str = include_str!("../data/lexicon-stems.txt");
 /// endings separated by spaces, `-` for no ending.
 const LEXICON_ENDINGS: &str = include_str!("../data/lexicon-endings.txt");
 
+/// The generated list of forms that are only ever function words: comment lines, then one
+/// form a line, sorted.
+const FUNCTION_WORDS: &str = include_str!("../data/function-words.txt");
+
+/// Whether a normalised word (lowercase, `ё` folded) is only ever a preposition, conjunction,
+/// particle or pronoun in the OpenCorpora dictionary («среди», «через», «каждый», «которые»).
+pub fn is_function_form(normalized: &str) -> bool {
+    static FORMS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    FORMS
+        .get_or_init(|| entries(FUNCTION_WORDS).collect())
+        .contains(normalized)
+}
+
 /// The lexicon, parsed from its files.
 struct Lexicon {
     /// Stem → its ending class.

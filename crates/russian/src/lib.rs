@@ -35,7 +35,9 @@ pub(crate) use analyzer::{
 };
 pub use cached::{CachedWords, CachedWordsStream};
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
-pub use lexicon::{is_known_stem, is_known_word, is_plausible_form, is_word_form, lexicon_len};
+pub use lexicon::{
+    is_function_form, is_known_stem, is_known_word, is_plausible_form, is_word_form, lexicon_len,
+};
 pub use normalize::{
     StemCache, Word, WordForms, fold_yo, hyphen_compounds, is_uppercase, lowercase, normalize_word,
     normalize_word_into, stem_word, stem_words, words,

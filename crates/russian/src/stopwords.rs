@@ -234,7 +234,9 @@ pub fn is_question_word(normalized: &str) -> bool {
 /// Whether a normalised word is a stop word or a question word: neither tells what a query is
 /// about.
 pub fn is_function_word(normalized: &str) -> bool {
-    QUESTION_WORDS.contains(&normalized) || STOP_WORDS.contains(&normalized)
+    QUESTION_WORDS.contains(&normalized)
+        || STOP_WORDS.contains(&normalized)
+        || crate::lexicon::is_function_form(normalized)
 }
 
 #[cfg(test)]
@@ -258,6 +260,19 @@ mod tests {
             assert_eq!(*word, crate::normalize_word(word), "{word}");
         }
         assert!(!is_function_word("школа"));
+        for word in ["среди", "через", "между", "каждый", "которых"] {
+            assert!(
+                is_function_word(word),
+                "{word}: a function word of the dictionary"
+            );
+        }
+        for word in ["данные", "организовать", "после"] {
+            assert_eq!(
+                is_function_word(word),
+                word == "после",
+                "{word}: «данные» is also a noun"
+            );
+        }
     }
 
     #[test]

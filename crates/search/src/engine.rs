@@ -753,10 +753,10 @@ impl Engine {
             && let Some(long) = plan::long_query_text(&sanitize(text), question)
         {
             let (expanded, expansions) = expand_synonyms(&long);
-            let fields: Vec<&str> = FIELD_BOOSTS.iter().map(|(name, _)| *name).collect();
+            let fields = plan::LONG_QUERY_FIELDS;
             return TextQueries {
-                strict: self.parse(&expanded, &fields, Matching::Enough),
-                widened: self.parse(&expanded, &fields, Matching::Any),
+                strict: self.parse(&expanded, fields, Matching::Enough),
+                widened: self.parse(&expanded, fields, Matching::Any),
                 synonyms: synonym_uses(expansions),
             };
         }

@@ -5,7 +5,10 @@
 //!   every word of every ordinary form with the class of endings its forms add to it, for «is
 //!   this a Russian word form» (the spelling corrector);
 //! - `crates/resolution/data/ordinary-forms.txt`: the words of ordinary forms that meet a stem
-//!   or form of a place name word, for «is this word only a place» (the query place matcher).
+//!   or form of a place name word, for «is this word only a place» (the query place matcher);
+//! - `crates/russian/data/function-words.txt`: the forms that are only ever function words
+//!   (prepositions, conjunctions, particles, pronouns: «среди», «через», «каждый»), which a
+//!   question or description is not ranked by.
 //!
 //! Stems are taken with the project's own normalisation and stemmer, so they are exactly those
 //! the index and the matcher compute. Both outputs are sorted sets: the same dump and place
@@ -31,18 +34,23 @@ pub struct Lexicon {
     pub forms: String,
     /// Number of forms.
     pub form_count: usize,
+    /// The text of `function-words.txt`.
+    pub function_words: String,
+    /// Number of function words.
+    pub function_word_count: usize,
 }
 
 /// How `lexicon-endings.txt` writes the empty ending.
 const EMPTY_ENDING: &str = "-";
 
-/// Reads a dump (`form<TAB>o|p` lines, `#` comments) and derives the files; `name_keys` are
+/// Reads a dump (`form<TAB>o|f|p` lines, `#` comments) and derives the files; `name_keys` are
 /// the stems and forms place name words are matched by ([`Gazetteer::name_word_keys`]).
 pub fn generate(dump: &str, name_keys: &BTreeSet<&str>) -> Result<Lexicon> {
     let mut source = None;
     // Stem → the endings its ordinary forms add to it.
     let mut stems: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut forms: BTreeSet<String> = BTreeSet::new();
+    let mut function_words: BTreeSet<String> = BTreeSet::new();
     for (index, line) in dump.lines().enumerate() {
         if let Some(comment) = line.strip_prefix('#') {
             source.get_or_insert_with(|| comment.trim().to_string());
@@ -53,6 +61,12 @@ pub fn generate(dump: &str, name_keys: &BTreeSet<&str>) -> Result<Lexicon> {
         };
         match flag {
             "o" => {}
+            // A function word is an ordinary form too; a compound («из-за») is split into its
+            // words by the tokenizer, each of which stands in the dump on its own.
+            "f" if !form.contains('-') => {
+                function_words.insert(normalize_word(form));
+            }
+            "f" => {}
             "p" => continue,
             _ => bail!("dump line {}: unknown flag {flag:?}", index + 1),
         }
@@ -155,6 +169,14 @@ pub fn generate(dump: &str, name_keys: &BTreeSet<&str>) -> Result<Lexicon> {
                 "ordinary word forms that meet a word of a place name",
             ),
             forms.iter().cloned(),
+        ),
+        function_word_count: function_words.len(),
+        function_words: render(
+            &header(
+                "function-words.txt",
+                "word forms that are only ever prepositions, conjunctions, particles or pronouns",
+            ),
+            function_words.iter().cloned(),
         ),
     })
 }

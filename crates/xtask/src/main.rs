@@ -17,6 +17,7 @@ use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage: cargo run -p xtask -- gazetteer SOURCE_DIR [--out DIR] [--regions FILE]
        cargo run -p xtask -- lexicon DUMP [--stems FILE] [--endings FILE] [--forms FILE]
+                                          [--function-words FILE]
 
   gazetteer   derive places.tsv from SOURCE_DIR/oktmo_municipalities.csv and SOURCE_DIR/city.csv
               and write it to DIR/places.tsv (default DIR: crates/resolution/data); subject names
@@ -25,12 +26,14 @@ const USAGE: &str = "usage: cargo run -p xtask -- gazetteer SOURCE_DIR [--out DI
               stems of ordinary words to FILE (default: crates/russian/data/lexicon-stems.txt),
               their ending classes to FILE (default: crates/russian/data/lexicon-endings.txt),
               the ordinary forms that meet place name words to FILE (default:
-              crates/resolution/data/ordinary-forms.txt); run it again after places.tsv or
-              regions.tsv change";
+              crates/resolution/data/ordinary-forms.txt), the forms that are only function
+              words to FILE (default: crates/russian/data/function-words.txt); run it again
+              after places.tsv or regions.tsv change";
 
 const DEFAULT_DATA_DIR: &str = "crates/resolution/data";
 const DEFAULT_STEMS: &str = "crates/russian/data/lexicon-stems.txt";
 const DEFAULT_ENDINGS: &str = "crates/russian/data/lexicon-endings.txt";
+const DEFAULT_FUNCTION_WORDS: &str = "crates/russian/data/function-words.txt";
 const DEFAULT_FORMS: &str = "crates/resolution/data/ordinary-forms.txt";
 
 fn main() -> ExitCode {
@@ -96,11 +99,15 @@ fn run_lexicon(mut args: impl Iterator<Item = String>) -> Result<()> {
     let mut stems_path = PathBuf::from(DEFAULT_STEMS);
     let mut endings_path = PathBuf::from(DEFAULT_ENDINGS);
     let mut forms_path = PathBuf::from(DEFAULT_FORMS);
+    let mut function_words_path = PathBuf::from(DEFAULT_FUNCTION_WORDS);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--stems" => stems_path = args.next().context("--stems needs a file")?.into(),
             "--endings" => endings_path = args.next().context("--endings needs a file")?.into(),
             "--forms" => forms_path = args.next().context("--forms needs a file")?.into(),
+            "--function-words" => {
+                function_words_path = args.next().context("--function-words needs a file")?.into();
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -117,14 +124,17 @@ fn run_lexicon(mut args: impl Iterator<Item = String>) -> Result<()> {
     write(&stems_path, &generated.stems)?;
     write(&endings_path, &generated.endings)?;
     write(&forms_path, &generated.forms)?;
+    write(&function_words_path, &generated.function_words)?;
     eprintln!(
-        "wrote {} stems to {}, {} ending classes to {}, {} forms to {}",
+        "wrote {} stems to {}, {} ending classes to {}, {} forms to {}, {} function words to {}",
         generated.stem_count,
         stems_path.display(),
         generated.class_count,
         endings_path.display(),
         generated.form_count,
-        forms_path.display()
+        forms_path.display(),
+        generated.function_word_count,
+        function_words_path.display()
     );
     Ok(())
 }

@@ -12,6 +12,15 @@
 
 use edusearch_russian::{is_function_word, is_question_word, normalize_word, words};
 
+/// The fields a question or description is matched in: what the documents say, in inflected
+/// and derived forms. Headings, addressees, topics and places help keywords find their
+/// documents; a sentence is answered by the text (measured on the retrieval development set,
+/// `cargo bench --bench retrieval`: headings too cost 0.006 MRR@10).
+pub(crate) const LONG_QUERY_FIELDS: &[&str] = &[
+    edusearch_indexer::fields::TEXT,
+    edusearch_indexer::fields::TEXT_ROOT,
+];
+
 /// From this many content words on, a query is read as a description.
 pub(crate) const LONG_QUERY_WORDS: usize = 4;
 /// From this many content words on, a query phrased as a question is read as one.
