@@ -1362,3 +1362,12 @@ async fn an_inferred_year_that_finds_nothing_gives_way_with_a_notice_and_a_link(
         "a chosen filter stays hard"
     );
 }
+
+#[tokio::test]
+async fn ordinary_words_are_not_place_chips() {
+    let state = seed_state();
+    let html = get(&state, &format!("/?q={}", enc("немецкий язык")))
+        .await
+        .body;
+    assert!(!html.contains("chip-kind"), "no filter chip: {html}");
+}
