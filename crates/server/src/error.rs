@@ -105,6 +105,19 @@ impl ApiError {
         }
     }
 
+    /// A 503 for an expensive request that found every slot of its budget taken; the client
+    /// should retry after [`RETRY_AFTER_SECONDS`].
+    pub fn busy() -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "busy",
+            message: format!(
+                "Сервер занят выгрузками и подсчётами других пользователей. Повторите запрос через {RETRY_AFTER_SECONDS} с"
+            )
+            .into(),
+        }
+    }
+
     fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
@@ -143,9 +156,21 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) before repeating a request answered with
+/// a 503.
+pub const RETRY_AFTER_SECONDS: u64 = 2;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        // Every 503 (busy, timeout, index unavailable) is temporary: say when to come back.
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 
