@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::Index;
 
 use crate::IndexError;
+use crate::read_only::ReadOnlyDirectory;
 use crate::schema::IndexSchema;
 
 const CURRENT: &str = "CURRENT";
@@ -191,7 +192,8 @@ impl Drop for WriterLock {
     }
 }
 
-/// Opens the live index of a root, with the edusearch analyzers registered.
+/// Opens the live index of a root for searching, with the edusearch analyzers registered.
+/// Nothing is written or locked: the folder may be read-only.
 pub fn open_index(root: &IndexRoot) -> Result<(Index, IndexSchema), IndexError> {
     let generation = root.current()?.ok_or_else(|| IndexError::NotBuilt {
         path: root.path().to_path_buf(),
@@ -201,10 +203,14 @@ pub fn open_index(root: &IndexRoot) -> Result<(Index, IndexSchema), IndexError> 
             path: root.path().to_path_buf(),
         });
     }
-    let index = Index::open_in_dir(&generation).map_err(|error| IndexError::Unusable {
-        path: generation.clone(),
-        reason: error.to_string(),
-    })?;
+    // Read-only: searching needs no lock and no write access (see `read_only`).
+    let index = ReadOnlyDirectory::open(&generation)
+        .map_err(tantivy::TantivyError::from)
+        .and_then(Index::open)
+        .map_err(|error| IndexError::Unusable {
+            path: generation.clone(),
+            reason: error.to_string(),
+        })?;
     let schema = IndexSchema::from_schema(&index.schema()).ok_or_else(|| IndexError::Unusable {
         path: generation.clone(),
         reason: "its schema differs from this version's".to_string(),
