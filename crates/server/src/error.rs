@@ -187,17 +187,25 @@ pub async fn not_found_fallback(request: Request) -> Response {
     pages::not_found_page()
 }
 
-/// A known route with another method than GET.
-pub async fn method_not_allowed_fallback() -> Response {
+/// Routes answered only to POST; every other route is GET (and HEAD).
+const POST_ROUTES: [&str; 1] = ["/api/admin/reindex"];
+
+/// A known route with another method than the one it answers; the message names that one.
+pub async fn method_not_allowed_fallback(request: Request) -> Response {
+    let (method, allow) = if POST_ROUTES.contains(&request.uri().path()) {
+        ("POST", "POST")
+    } else {
+        ("GET", "GET, HEAD")
+    };
     let mut response = ApiError {
         status: StatusCode::METHOD_NOT_ALLOWED,
         code: "method_not_allowed",
-        message: "Этот адрес поддерживает только GET".into(),
+        message: format!("Этот адрес поддерживает только {method}").into(),
     }
     .into_response();
     response
         .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
     response
 }
 
@@ -281,6 +289,26 @@ mod tests {
         let (status, body) = answer(slow_router(), request).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(body.contains("body_too_large"), "{body}");
+    }
+
+    /// `GET /api/admin/reindex` said «Этот адрес поддерживает только GET».
+    #[tokio::test]
+    async fn a_wrong_method_on_reindex_names_post() {
+        let router = Router::new()
+            .route("/api/admin/reindex", axum::routing::post(|| async { "" }))
+            .route("/api/search", get(|| async { "" }))
+            .method_not_allowed_fallback(method_not_allowed_fallback);
+        let request = axum::http::Request::get("/api/admin/reindex")
+            .body(Body::empty())
+            .unwrap();
+        let (status, body) = answer(router.clone(), request).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(body.contains("только POST"), "{body}");
+        let request = axum::http::Request::post("/api/search")
+            .body(Body::empty())
+            .unwrap();
+        let (_, body) = answer(router, request).await;
+        assert!(body.contains("только GET"), "{body}");
     }
 
     #[test]
