@@ -178,7 +178,7 @@ pub async fn export(State(state): State<AppState>, pairs: Pairs) -> Result<Respo
             Ok((export, body))
         })
         .await?;
-    tracing::info!(q = %q, total = export.total, exported = export.hits.len(), "export");
+    tracing::info!(q = ?q, total = export.total, exported = export.hits.len(), "export");
     let (content_type, extension) = match format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
         ExportFormat::Jsonl => ("application/x-ndjson", "jsonl"),

@@ -380,4 +380,55 @@ mod tests {
             task.await.unwrap().unwrap();
         }
     }
+
+    /// A log that keeps every line written to it.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A query with `%0A` and escape sequences wrote a forged line with raw control bytes to
+    /// the log: user text is logged escaped, one request one line.
+    #[tokio::test]
+    async fn control_characters_in_a_query_are_escaped_in_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = seed_state(dir.path());
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let forged = "%0A2026-01-01T00:00:00Z%20INFO%20admin%20logged%20in%1B%5B31m%0D";
+        for path in ["/api/search", "/api/export", "/"] {
+            let response = crate::router(state.clone())
+                .oneshot(
+                    Request::get(format!("{path}?q=x{forged}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+        }
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            text.contains("\\n2026-01-01T00:00:00Z INFO admin logged in\\u{1b}[31m\\r"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+        assert!(
+            text.lines().all(|line| !line.starts_with("2026-01-01")),
+            "{text}"
+        );
+    }
 }
