@@ -37,6 +37,17 @@ pub enum IndexError {
         /// What was asked for.
         target: String,
     },
+    /// `remove` was given something other than one file or one resolution id (a folder, the
+    /// corpus itself, an empty name).
+    #[error(
+        "{target:?} is {what}; remove takes one file of the corpus or one resolution id (shown by `edusearch search`)"
+    )]
+    NotOneFile {
+        /// What was asked for.
+        target: String,
+        /// What it is («a folder», «the whole corpus folder»).
+        what: &'static str,
+    },
     /// Another process holds the writer lock.
     #[error(
         "index is being updated by another process (pid {pid}); wait for it or remove {lock} if that process is gone"
@@ -72,6 +83,7 @@ impl IndexError {
                 | IndexError::Unusable { .. }
                 | IndexError::Locked { .. }
                 | IndexError::NotInCorpus { .. }
+                | IndexError::NotOneFile { .. }
         )
     }
 }
