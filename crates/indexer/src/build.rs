@@ -131,6 +131,45 @@ fn serialize_seconds<S: serde::Serializer>(
     serializer.serialize_f64(duration.as_secs_f64())
 }
 
+/// A tantivy failure while writing `generation` becomes «no space left» when a probe write
+/// there fails for lack of space; other errors are kept.
+fn explain_write_failure(error: IndexError, generation: &Path) -> IndexError {
+    match error {
+        IndexError::Io { source, .. } if is_no_space(&source) => no_space(generation, source),
+        IndexError::Tantivy(_) => match probe_space(generation) {
+            Err(source) if is_no_space(&source) => no_space(generation, source),
+            _ => error,
+        },
+        other => other,
+    }
+}
+
+/// Writes and removes 1 MiB in `folder`.
+fn probe_space(folder: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let probe = folder.join(".space-probe");
+    let written = fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&[0_u8; 1 << 20])?;
+        file.sync_all()
+    });
+    let _ = fs::remove_file(&probe);
+    written
+}
+
+fn is_no_space(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+fn no_space(generation: &Path, source: std::io::Error) -> IndexError {
+    IndexError::NoSpace {
+        path: generation.parent().unwrap_or(generation).to_path_buf(),
+        source,
+    }
+}
+
 /// Every entry below `data_dir` but folders, sorted, hidden files and folders left out.
 pub fn collect_files(data_dir: &Path) -> Result<Vec<PathBuf>, IndexError> {
     let unreadable = |source| IndexError::CorpusUnreadable {
@@ -189,6 +228,9 @@ pub fn build_index(
     let mut report = match result {
         Ok(report) => report,
         Err(error) => {
+            // tantivy reports a full disk as «an index writer was killed»: find the cause
+            // while the partial generation still takes the space, then free it.
+            let error = explain_write_failure(error, &generation);
             let _ = fs::remove_dir_all(&generation);
             return Err(error);
         }
@@ -597,6 +639,30 @@ mod tests {
         };
         let error = read_checked(&data.path().join("maps.txt"), &small).unwrap_err();
         assert!(error.contains("over the 0 MB limit"), "{error}");
+    }
+
+    /// A full disk said «An index writer was killed … or panicked».
+    #[test]
+    fn a_full_disk_is_reported_as_no_space_left() {
+        let generation = tempfile::tempdir().unwrap();
+        let killed = IndexError::Tantivy(tantivy::TantivyError::ErrorInThread(
+            "An index writer was killed.".into(),
+        ));
+        // A folder with room: the error is kept.
+        let kept = explain_write_failure(killed, generation.path());
+        assert!(matches!(kept, IndexError::Tantivy(_)));
+        // /dev/full is the disk that is always full.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .and_then(|mut file| std::io::Write::write_all(&mut file, &[0; 4096]))
+            .unwrap_err();
+        assert!(is_no_space(&full));
+        let error = no_space(&generation.path().join("gen-1"), full);
+        assert!(error.is_user_error());
+        let text = error.to_string();
+        assert!(text.starts_with("no space left on the disk of "), "{text}");
+        assert!(text.contains("free some space"), "{text}");
     }
 
     #[test]

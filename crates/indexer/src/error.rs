@@ -21,6 +21,14 @@ pub enum IndexError {
         /// The index root.
         path: PathBuf,
     },
+    /// The index path names a file or a device, not a folder.
+    #[error(
+        "{path} is not a folder; --index (or EDUSEARCH_INDEX) takes the folder `edusearch index` builds, by default index-data/index"
+    )]
+    NotAFolder {
+        /// The path given.
+        path: PathBuf,
+    },
     /// The index exists but was written by an incompatible version or is damaged.
     #[error("index at {path} cannot be opened ({reason}); rebuild it with `edusearch index`")]
     Unusable {
@@ -68,6 +76,16 @@ pub enum IndexError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The disk holding the index is full.
+    #[error(
+        "no space left on the disk of {path}; free some space (or point --index elsewhere) and run the command again"
+    )]
+    NoSpace {
+        /// The index root.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// tantivy failed while writing or reading.
     #[error("index engine error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -80,6 +98,8 @@ impl IndexError {
             self,
             IndexError::CorpusUnreadable { .. }
                 | IndexError::NotBuilt { .. }
+                | IndexError::NotAFolder { .. }
+                | IndexError::NoSpace { .. }
                 | IndexError::Unusable { .. }
                 | IndexError::Locked { .. }
                 | IndexError::NotInCorpus { .. }

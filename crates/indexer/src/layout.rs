@@ -34,6 +34,7 @@ impl IndexRoot {
 
     /// The live generation folder, if an index has been built.
     pub fn current(&self) -> Result<Option<PathBuf>, IndexError> {
+        self.check_folder()?;
         let pointer = self.root.join(CURRENT);
         match fs::read_to_string(&pointer) {
             Ok(name) => {
@@ -47,11 +48,27 @@ impl IndexRoot {
                 Ok(Some(self.root.join(name)))
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+                Err(IndexError::Unusable {
+                    path: pointer,
+                    reason: "CURRENT is not the name of a generation (not UTF-8 text)".to_string(),
+                })
+            }
             Err(source) => Err(IndexError::Io {
                 action: "failed to read",
                 path: pointer,
                 source,
             }),
+        }
+    }
+
+    /// Fails when the root exists and is not a folder (a file, `/dev/null`).
+    fn check_folder(&self) -> Result<(), IndexError> {
+        match fs::metadata(&self.root) {
+            Ok(metadata) if !metadata.is_dir() => Err(IndexError::NotAFolder {
+                path: self.root.clone(),
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -62,6 +79,7 @@ impl IndexRoot {
 
     /// Takes the writer lock; it is released when the guard is dropped.
     pub fn lock(&self) -> Result<WriterLock, IndexError> {
+        self.check_folder()?;
         fs::create_dir_all(&self.root).map_err(|source| IndexError::Io {
             action: "failed to create",
             path: self.root.clone(),
@@ -199,8 +217,12 @@ pub fn open_index(root: &IndexRoot) -> Result<(Index, IndexSchema), IndexError> 
         path: root.path().to_path_buf(),
     })?;
     if !generation.is_dir() {
-        return Err(IndexError::NotBuilt {
-            path: root.path().to_path_buf(),
+        return Err(IndexError::Unusable {
+            path: root.path().join(CURRENT),
+            reason: format!(
+                "CURRENT names the generation {:?}, which is not a folder here",
+                generation.file_name().unwrap_or_default()
+            ),
         });
     }
     // Read-only: searching needs no lock and no write access (see `read_only`).
