@@ -31,7 +31,7 @@
 //! `invalid_level`, `invalid_sort`, `invalid_page`, `invalid_per_page`, `invalid_literal`,
 //! `invalid_parameter`, and from the library `query_too_long`, `per_page_out_of_range`,
 //! `page_out_of_range`, `year_out_of_range`, `filter_too_long`; `not_found` (404),
-//! `method_not_allowed` (405), `body_too_large` (413), `timeout` and `index_unavailable`
+//! `method_not_allowed` (405), `body_too_large` (413), `busy`, `timeout` and `index_unavailable`
 //! (503), `internal` (500, details only in the log). Empty values (`year=`) count as absent, as
 //! HTML forms send them.
 //!
