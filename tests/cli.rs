@@ -415,3 +415,114 @@ fn trends_print_a_table_and_format_exports_every_hit() {
     ]);
     assert_eq!(both.status.code(), Some(2));
 }
+
+/// Runs `edusearch ARGS` and checks exit code 2 and that stderr says `expected`.
+fn refused(args: &[&str], expected: &str) {
+    let output = edusearch(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(expected), "{args:?}: {stderr}");
+}
+
+/// `--index` at a file, `/dev/null`, a garbage `CURRENT` or a corrupt segment gave exit 1
+/// and tantivy's raw text; each is exit 2 with what, where and what to do.
+#[test]
+fn a_broken_index_path_exits_2_and_says_what_to_do() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let index = fixture.index.display().to_string();
+    let file = fixture.data.join("001_a3bec1d95fbd12b9.txt");
+    let file = file.display().to_string();
+    for path in [file.as_str(), "/dev/null"] {
+        refused(
+            &["search", "--index", path, "x"],
+            "is not a folder; --index",
+        );
+        refused(&["stats", "--index", path], "is not a folder; --index");
+    }
+
+    let current = fixture.index.join("CURRENT");
+    let generation = std::fs::read_to_string(&current).unwrap();
+    std::fs::write(&current, [0xff, 0xfe, 0x00, 0x01]).unwrap();
+    refused(
+        &["search", "--index", &index, "x"],
+        "rebuild it with `edusearch index`",
+    );
+    std::fs::write(&current, "gen-nonexistent").unwrap();
+    refused(
+        &["search", "--index", &index, "x"],
+        "which is not a folder here",
+    );
+    std::fs::write(&current, &generation).unwrap();
+
+    // Every segment file overwritten with garbage of the same length.
+    for entry in std::fs::read_dir(fixture.index.join(generation.trim())).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".idx") || name.ends_with(".fast") || name.ends_with(".term") {
+            let length = std::fs::metadata(&path).unwrap().len() as usize;
+            std::fs::write(&path, vec![0x5a; length]).unwrap();
+        }
+    }
+    let output = edusearch(&["search", "--index", &index, "x"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be opened"), "{stderr}");
+    assert!(
+        stderr.contains("rebuild it with `edusearch index`"),
+        "{stderr}"
+    );
+}
+
+/// `remove ''`, `remove .` and `remove sub` tried to move the whole corpus or a folder.
+#[test]
+fn remove_refuses_anything_but_one_file_or_one_id() {
+    let fixture = Fixture::new();
+    std::fs::create_dir(fixture.data.join("sub")).unwrap();
+    std::fs::write(fixture.data.join("sub/x.txt"), "Резолюция").unwrap();
+    assert!(fixture.build().status.success());
+    let data = fixture.data.display().to_string();
+    let index = fixture.index.display().to_string();
+    for target in ["", ".", "sub", data.as_str()] {
+        refused(
+            &["remove", target, "--data", &data, "--index", &index],
+            "remove takes one file of the corpus or one resolution id",
+        );
+    }
+    let files = std::fs::read_dir(&fixture.data).unwrap().count();
+    assert_eq!(files, 9, "nothing moved");
+}
+
+/// `search` on a read-only index folder failed with «Failed to acquire Lockfile … Read-only
+/// file system». Root ignores permission bits, so the proof is that searching creates,
+/// changes and removes nothing in the folder (not even for a moment: the folder's own
+/// modification time stays), and, when not root, that it works with the write bits off.
+#[test]
+fn search_works_on_a_read_only_index_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let index = fixture.index.display().to_string();
+    let generation = fixture.index.join(
+        std::fs::read_to_string(fixture.index.join("CURRENT"))
+            .unwrap()
+            .trim(),
+    );
+    let stamp = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let before = (stamp(&fixture.index), stamp(&generation));
+    for folder in [&fixture.index, &generation] {
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let output = edusearch(&["search", "--index", &index, "--json", "профориентация"]);
+    for folder in [&fixture.index, &generation] {
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let found: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(found["total"].as_u64().unwrap() > 0);
+    assert_eq!((stamp(&fixture.index), stamp(&generation)), before);
+}

@@ -26,7 +26,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{Attribute, QualName, local_name, ns, parse_document};
 
 use crate::layout::TextBuilder;
-use crate::{ExtractError, Limits, Raw, text};
+use crate::{ExtractError, Limits, Raw, nesting, text};
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Raw, ExtractError> {
     extract_declared(bytes, limits, None)
@@ -52,10 +52,17 @@ pub(crate) fn extract_declared(
 
 /// The text of an HTML document (already decoded).
 pub(crate) fn html_to_text(html: &str, limits: &Limits, warnings: &mut Vec<String>) -> String {
+    // Flattened below the limit (less a margin for the elements the parser adds), so that
+    // the parser's time stays linear; `render` reports the depth.
+    let flattened = nesting::flatten_deep(html, limits.max_html_depth.saturating_sub(8));
+    let markup = flattened
+        .as_ref()
+        .map_or(html, |(markup, _)| markup.as_str());
     let sink = Sink::new();
-    let tree = parse_document(sink, Default::default()).one(html);
+    let tree = parse_document(sink, Default::default()).one(markup);
     let page = Page::new(tree);
-    page.render(limits, warnings)
+    let deepest = flattened.map(|(_, deepest)| deepest);
+    page.render(limits, deepest, warnings)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,7 +701,12 @@ impl Page {
         }
     }
 
-    fn render(&self, limits: &Limits, warnings: &mut Vec<String>) -> String {
+    fn render(
+        &self,
+        limits: &Limits,
+        deepest_in_markup: Option<usize>,
+        warnings: &mut Vec<String>,
+    ) -> String {
         let root = self.main_container();
         let mut out = TextBuilder::new();
         let mut flattened = false;
@@ -812,8 +824,14 @@ impl Page {
                 }
             }
         }
-        let deepest = self.depth.iter().copied().max().unwrap_or(0);
-        if flattened || deepest > limits.max_html_depth {
+        let deepest = self
+            .depth
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(deepest_in_markup.unwrap_or(0));
+        if flattened || deepest > limits.max_html_depth || deepest_in_markup.is_some() {
             warnings.push(format!(
                 "html nests {deepest} levels deep, over the limit of {}; the structure below that depth was flattened",
                 limits.max_html_depth

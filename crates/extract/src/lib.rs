@@ -59,6 +59,7 @@ mod docx;
 mod error;
 mod html;
 mod layout;
+mod nesting;
 mod odt;
 mod pdf;
 mod rtf;

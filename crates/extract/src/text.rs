@@ -54,15 +54,84 @@ pub(crate) fn decode_with_declared(
         } else {
             encoding
         };
-        if encoding != UTF_8 || is_mostly_utf8(bytes) {
+        if encoding != UTF_8 {
             return finish(encoding, bytes, warnings);
         }
-        warnings.push("declared encoding UTF-8 does not match the bytes; detected instead".into());
     }
-    if is_mostly_utf8(bytes) {
-        return finish(UTF_8, bytes, warnings);
+    match Utf8Check::of(bytes) {
+        Utf8Check::Valid => finish(UTF_8, bytes, warnings),
+        Utf8Check::StrayBytes { count, first } => {
+            // Nearly all of it reads as UTF-8: a few damaged bytes must not turn the whole
+            // document into mojibake under a legacy code page.
+            warnings.push(format!(
+                "{count} byte(s) are not valid UTF-8 (the first at byte {first}) and were replaced with U+FFFD; the rest is read as UTF-8"
+            ));
+            let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+            finish_text(text.into_owned(), UTF_8, warnings)
+        }
+        Utf8Check::NotUtf8 => {
+            if declared == Some(UTF_8) {
+                warnings.push(
+                    "declared encoding UTF-8 does not match the bytes; detected instead".into(),
+                );
+            }
+            finish(detect_legacy(bytes), bytes, warnings)
+        }
     }
-    finish(detect_legacy(bytes), bytes, warnings)
+}
+
+/// How well bytes read as UTF-8.
+#[derive(Debug, PartialEq, Eq)]
+enum Utf8Check {
+    /// Valid, allowing one sequence cut off at the very end (a truncated download).
+    Valid,
+    /// Valid but for a few invalid bytes among many multi-byte characters.
+    StrayBytes {
+        /// Invalid bytes.
+        count: usize,
+        /// Offset of the first one.
+        first: usize,
+    },
+    /// Not UTF-8.
+    NotUtf8,
+}
+
+impl Utf8Check {
+    /// At most one invalid byte per this many valid multi-byte characters keeps UTF-8.
+    const CHARS_PER_STRAY_BYTE: usize = 50;
+
+    fn of(bytes: &[u8]) -> Self {
+        let (mut invalid, mut multibyte, mut first) = (0usize, 0usize, None);
+        let mut offset = 0;
+        loop {
+            let rest = &bytes[offset..];
+            let (valid, step) = match std::str::from_utf8(rest) {
+                Ok(_) => (rest.len(), None),
+                Err(error) => (error.valid_up_to(), error.error_len()),
+            };
+            // Lead bytes of multi-byte sequences: one per non-ASCII character.
+            multibyte += rest[..valid].iter().filter(|&&byte| byte >= 0xC0).count();
+            let Some(bad) = step else {
+                break;
+            };
+            first.get_or_insert(offset + valid);
+            invalid += bad;
+            offset += valid + bad;
+            if invalid > bytes.len() / Self::CHARS_PER_STRAY_BYTE + 1 {
+                return Utf8Check::NotUtf8;
+            }
+        }
+        match first {
+            None => Utf8Check::Valid,
+            Some(first) if invalid * Self::CHARS_PER_STRAY_BYTE <= multibyte => {
+                Utf8Check::StrayBytes {
+                    count: invalid,
+                    first,
+                }
+            }
+            Some(_) => Utf8Check::NotUtf8,
+        }
+    }
 }
 
 fn finish(
@@ -77,7 +146,14 @@ fn finish(
             encoding.name()
         ));
     }
-    let text = text.into_owned();
+    finish_text(text.into_owned(), encoding, warnings)
+}
+
+fn finish_text(
+    text: String,
+    encoding: &'static Encoding,
+    warnings: Vec<String>,
+) -> Result<Decoded, ExtractError> {
     if looks_binary(&text) {
         return Err(ExtractError::Binary);
     }
@@ -90,14 +166,6 @@ fn finish(
 
 fn memchr_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
-}
-
-/// Valid UTF-8, allowing one sequence cut off at the very end (a truncated download).
-fn is_mostly_utf8(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        Err(error) => error.error_len().is_none() && bytes.len() - error.valid_up_to() < 4,
-    }
 }
 
 /// UTF-16 without a byte-order mark: NUL bytes that sit almost all on one parity, as the high

@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -131,7 +132,46 @@ fn serialize_seconds<S: serde::Serializer>(
     serializer.serialize_f64(duration.as_secs_f64())
 }
 
-/// Every file below `data_dir`, sorted, hidden files and folders left out.
+/// A tantivy failure while writing `generation` becomes «no space left» when a probe write
+/// there fails for lack of space; other errors are kept.
+fn explain_write_failure(error: IndexError, generation: &Path) -> IndexError {
+    match error {
+        IndexError::Io { source, .. } if is_no_space(&source) => no_space(generation, source),
+        IndexError::Tantivy(_) => match probe_space(generation) {
+            Err(source) if is_no_space(&source) => no_space(generation, source),
+            _ => error,
+        },
+        other => other,
+    }
+}
+
+/// Writes and removes 1 MiB in `folder`.
+fn probe_space(folder: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let probe = folder.join(".space-probe");
+    let written = fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&[0_u8; 1 << 20])?;
+        file.sync_all()
+    });
+    let _ = fs::remove_file(&probe);
+    written
+}
+
+fn is_no_space(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+fn no_space(generation: &Path, source: std::io::Error) -> IndexError {
+    IndexError::NoSpace {
+        path: generation.parent().unwrap_or(generation).to_path_buf(),
+        source,
+    }
+}
+
+/// Every entry below `data_dir` but folders, sorted, hidden files and folders left out.
 pub fn collect_files(data_dir: &Path) -> Result<Vec<PathBuf>, IndexError> {
     let unreadable = |source| IndexError::CorpusUnreadable {
         path: data_dir.to_path_buf(),
@@ -154,7 +194,9 @@ pub fn collect_files(data_dir: &Path) -> Result<Vec<PathBuf>, IndexError> {
             let file_type = entry.file_type().map_err(unreadable)?;
             if file_type.is_dir() {
                 pending.push(path);
-            } else if file_type.is_file() || file_type.is_symlink() {
+            } else {
+                // Devices, FIFOs and sockets too: reading refuses them with a reason, so the
+                // summary names them instead of leaving them out without a word.
                 files.push(path);
             }
         }
@@ -195,6 +237,9 @@ pub fn build_index(
     let mut report = match result {
         Ok(report) => report,
         Err(error) => {
+            // tantivy reports a full disk as «an index writer was killed»: find the cause
+            // while the partial generation still takes the space, then free it.
+            let error = explain_write_failure(error, &generation);
             let _ = fs::remove_dir_all(&generation);
             return Err(error);
         }
@@ -488,19 +533,58 @@ fn examine(
     }
 }
 
-/// Reads a file after checking its size; the error is the reason it is skipped.
+/// Reads a regular file, at most `max_file_bytes` of it; the error is the reason it is
+/// skipped. The size is checked before reading and the read itself is capped, as a device or
+/// a file in `/proc` says nothing true about its size.
 fn read_checked(path: &Path, options: &BuildOptions) -> Result<Vec<u8>, String> {
-    let size = fs::metadata(path)
-        .map_err(|error| format!("cannot read file: {error}"))?
-        .len();
-    if size > options.max_file_bytes {
-        return Err(format!(
+    let limit = options.max_file_bytes;
+    let too_large = |size: u64| {
+        format!(
             "file is {} MB, over the {} MB limit",
             size / (1024 * 1024),
-            options.max_file_bytes / (1024 * 1024)
+            limit / (1024 * 1024)
+        )
+    };
+    let cannot_read = |error: std::io::Error| format!("cannot read file: {error}");
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let metadata = fs::metadata(path).map_err(cannot_read)?;
+    if let Some(kind) = not_regular(&metadata.file_type()) {
+        return Err(format!(
+            "{kind}, not a regular file; only regular files are read"
         ));
     }
-    fs::read(path).map_err(|error| format!("cannot read file: {error}"))
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let file = fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::with_capacity(metadata.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a non-regular file is («a FIFO»), or `None` for a regular file.
+fn not_regular(file_type: &fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_file() {
+        None
+    } else if file_type.is_dir() {
+        Some("a folder")
+    } else if file_type.is_fifo() {
+        Some("a FIFO (named pipe)")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else if file_type.is_char_device() {
+        Some("a character device")
+    } else if file_type.is_block_device() {
+        Some("a block device")
+    } else {
+        Some("a special file")
+    }
 }
 
 /// Extracts the text of a file in any supported format and parses it.
@@ -546,6 +630,74 @@ mod tests {
 
     fn corpus() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions")
+    }
+
+    /// `ln -s /dev/zero corpus/zero.txt` made `index` grow to 3 GB (the limit was checked on
+    /// the size the file claims), and a FIFO was skipped without a word.
+    #[test]
+    fn devices_and_fifos_are_skipped_with_a_reason_and_reads_are_capped() {
+        let data = tempfile::tempdir().unwrap();
+        let seed = collect_files(&corpus()).unwrap().remove(0);
+        fs::copy(&seed, data.path().join("seed.txt")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", data.path().join("zero.txt")).unwrap();
+        // A regular file that claims to be empty and is not.
+        std::os::unix::fs::symlink("/proc/self/maps", data.path().join("maps.txt")).unwrap();
+        let fifo = data.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+        let index_dir = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            max_file_bytes: 1024 * 1024,
+            ..BuildOptions::new(data.path())
+        };
+        let report = build_index(&IndexRoot::new(index_dir.path()), &options, &NoProgress).unwrap();
+        assert_eq!(report.resolutions, 1);
+        let reasons: HashMap<&str, &str> = report
+            .skipped
+            .iter()
+            .map(|problem| (problem.path.as_str(), problem.message.as_str()))
+            .collect();
+        assert_eq!(
+            reasons.get("zero.txt"),
+            Some(&"a character device, not a regular file; only regular files are read")
+        );
+        assert_eq!(
+            reasons.get("pipe.txt"),
+            Some(&"a FIFO (named pipe), not a regular file; only regular files are read")
+        );
+        assert!(reasons.contains_key("maps.txt"), "{reasons:?}");
+
+        // The cap holds while reading, whatever the size says.
+        let small = BuildOptions {
+            max_file_bytes: 16,
+            ..BuildOptions::new(data.path())
+        };
+        let error = read_checked(&data.path().join("maps.txt"), &small).unwrap_err();
+        assert!(error.contains("over the 0 MB limit"), "{error}");
+    }
+
+    /// A full disk said «An index writer was killed … or panicked».
+    #[test]
+    fn a_full_disk_is_reported_as_no_space_left() {
+        let generation = tempfile::tempdir().unwrap();
+        let killed = IndexError::Tantivy(tantivy::TantivyError::ErrorInThread(
+            "An index writer was killed.".into(),
+        ));
+        // A folder with room: the error is kept.
+        let kept = explain_write_failure(killed, generation.path());
+        assert!(matches!(kept, IndexError::Tantivy(_)));
+        // /dev/full is the disk that is always full.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .and_then(|mut file| std::io::Write::write_all(&mut file, &[0; 4096]))
+            .unwrap_err();
+        assert!(is_no_space(&full));
+        let error = no_space(&generation.path().join("gen-1"), full);
+        assert!(error.is_user_error());
+        let text = error.to_string();
+        assert!(text.starts_with("no space left on the disk of "), "{text}");
+        assert!(text.contains("free some space"), "{text}");
     }
 
     #[test]

@@ -103,6 +103,12 @@ pub fn remove_from_corpus(
         .as_deref()
         .and_then(Manifest::load)
         .unwrap_or_default();
+    if target.trim().is_empty() {
+        return Err(IndexError::NotOneFile {
+            target: target.to_string(),
+            what: "empty",
+        });
+    }
     let mut relative: Vec<String> = manifest.sources_of(target);
     if relative.is_empty() {
         let candidate = Path::new(target);
@@ -119,6 +125,26 @@ pub fn remove_from_corpus(
             .ok()
             .and_then(|path| path.strip_prefix(&corpus).ok().map(Path::to_path_buf))
         {
+            // One regular file, never a folder: `remove .` or `remove sub` took whole trees.
+            let what = if inside.as_os_str().is_empty() {
+                Some("the whole corpus folder")
+            } else if inside.starts_with(REMOVED_FOLDER) {
+                Some("already removed")
+            } else if !corpus.join(&inside).is_file() {
+                Some(if corpus.join(&inside).is_dir() {
+                    "a folder"
+                } else {
+                    "not a regular file"
+                })
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                return Err(IndexError::NotOneFile {
+                    target: target.to_string(),
+                    what,
+                });
+            }
             relative.push(inside.to_string_lossy().into_owned());
         }
     }
@@ -175,5 +201,40 @@ mod tests {
 
         let error = remove_from_corpus(&root, data.path(), "nothing-like-this").unwrap_err();
         assert!(error.to_string().contains("nothing-like-this"));
+    }
+
+    /// `remove ''` and `remove .` tried to move the whole corpus, `remove sub` a folder: only
+    /// one file or one resolution id is taken, anything else is refused and nothing moves.
+    #[test]
+    fn remove_takes_one_file_or_one_id_and_never_a_folder() {
+        let data = tempfile::tempdir().unwrap();
+        fs::create_dir(data.path().join("sub")).unwrap();
+        fs::write(data.path().join("sub/r.txt"), TEXT).unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let root = IndexRoot::new(index.path());
+        build_index(&root, &BuildOptions::new(data.path()), &NoProgress).unwrap();
+        let sub = data.path().join("sub");
+        let whole = data.path().to_string_lossy().into_owned();
+        for (target, what) in [
+            ("", "empty"),
+            ("  ", "empty"),
+            (".", "the whole corpus folder"),
+            (whole.as_str(), "the whole corpus folder"),
+            ("sub", "a folder"),
+            (sub.to_str().unwrap(), "a folder"),
+        ] {
+            let error = remove_from_corpus(&root, data.path(), target).unwrap_err();
+            assert!(
+                matches!(&error, IndexError::NotOneFile { what: said, .. } if *said == what),
+                "{target:?}: {error}"
+            );
+            assert!(
+                error.to_string().contains("remove takes one file"),
+                "{error}"
+            );
+            assert!(data.path().join("sub/r.txt").exists());
+        }
+        let moved = remove_from_corpus(&root, data.path(), "sub/r.txt").unwrap();
+        assert_eq!(moved, ["sub/r.txt"]);
     }
 }

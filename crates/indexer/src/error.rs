@@ -21,6 +21,14 @@ pub enum IndexError {
         /// The index root.
         path: PathBuf,
     },
+    /// The index path names a file or a device, not a folder.
+    #[error(
+        "{path} is not a folder; --index (or EDUSEARCH_INDEX) takes the folder `edusearch index` builds, by default index-data/index"
+    )]
+    NotAFolder {
+        /// The path given.
+        path: PathBuf,
+    },
     /// The index exists but was written by an incompatible version or is damaged.
     #[error("index at {path} cannot be opened ({reason}); rebuild it with `edusearch index`")]
     Unusable {
@@ -36,6 +44,17 @@ pub enum IndexError {
     NotInCorpus {
         /// What was asked for.
         target: String,
+    },
+    /// `remove` was given something other than one file or one resolution id (a folder, the
+    /// corpus itself, an empty name).
+    #[error(
+        "{target:?} is {what}; remove takes one file of the corpus or one resolution id (shown by `edusearch search`)"
+    )]
+    NotOneFile {
+        /// What was asked for.
+        target: String,
+        /// What it is («a folder», «the whole corpus folder»).
+        what: &'static str,
     },
     /// Another process holds the writer lock.
     #[error(
@@ -57,6 +76,16 @@ pub enum IndexError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The disk holding the index is full.
+    #[error(
+        "no space left on the disk of {path}; free some space (or point --index elsewhere) and run the command again"
+    )]
+    NoSpace {
+        /// The index root.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// tantivy failed while writing or reading.
     #[error("index engine error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -69,9 +98,12 @@ impl IndexError {
             self,
             IndexError::CorpusUnreadable { .. }
                 | IndexError::NotBuilt { .. }
+                | IndexError::NotAFolder { .. }
+                | IndexError::NoSpace { .. }
                 | IndexError::Unusable { .. }
                 | IndexError::Locked { .. }
                 | IndexError::NotInCorpus { .. }
+                | IndexError::NotOneFile { .. }
         )
     }
 }

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::Index;
 
 use crate::IndexError;
+use crate::read_only::ReadOnlyDirectory;
 use crate::schema::IndexSchema;
 
 const CURRENT: &str = "CURRENT";
@@ -33,6 +34,7 @@ impl IndexRoot {
 
     /// The live generation folder, if an index has been built.
     pub fn current(&self) -> Result<Option<PathBuf>, IndexError> {
+        self.check_folder()?;
         let pointer = self.root.join(CURRENT);
         match fs::read_to_string(&pointer) {
             Ok(name) => {
@@ -46,11 +48,27 @@ impl IndexRoot {
                 Ok(Some(self.root.join(name)))
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+                Err(IndexError::Unusable {
+                    path: pointer,
+                    reason: "CURRENT is not the name of a generation (not UTF-8 text)".to_string(),
+                })
+            }
             Err(source) => Err(IndexError::Io {
                 action: "failed to read",
                 path: pointer,
                 source,
             }),
+        }
+    }
+
+    /// Fails when the root exists and is not a folder (a file, `/dev/null`).
+    fn check_folder(&self) -> Result<(), IndexError> {
+        match fs::metadata(&self.root) {
+            Ok(metadata) if !metadata.is_dir() => Err(IndexError::NotAFolder {
+                path: self.root.clone(),
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -61,6 +79,7 @@ impl IndexRoot {
 
     /// Takes the writer lock; it is released when the guard is dropped.
     pub fn lock(&self) -> Result<WriterLock, IndexError> {
+        self.check_folder()?;
         fs::create_dir_all(&self.root).map_err(|source| IndexError::Io {
             action: "failed to create",
             path: self.root.clone(),
@@ -191,20 +210,29 @@ impl Drop for WriterLock {
     }
 }
 
-/// Opens the live index of a root, with the edusearch analyzers registered.
+/// Opens the live index of a root for searching, with the edusearch analyzers registered.
+/// Nothing is written or locked: the folder may be read-only.
 pub fn open_index(root: &IndexRoot) -> Result<(Index, IndexSchema), IndexError> {
     let generation = root.current()?.ok_or_else(|| IndexError::NotBuilt {
         path: root.path().to_path_buf(),
     })?;
     if !generation.is_dir() {
-        return Err(IndexError::NotBuilt {
-            path: root.path().to_path_buf(),
+        return Err(IndexError::Unusable {
+            path: root.path().join(CURRENT),
+            reason: format!(
+                "CURRENT names the generation {:?}, which is not a folder here",
+                generation.file_name().unwrap_or_default()
+            ),
         });
     }
-    let index = Index::open_in_dir(&generation).map_err(|error| IndexError::Unusable {
-        path: generation.clone(),
-        reason: error.to_string(),
-    })?;
+    // Read-only: searching needs no lock and no write access (see `read_only`).
+    let index = ReadOnlyDirectory::open(&generation)
+        .map_err(tantivy::TantivyError::from)
+        .and_then(Index::open)
+        .map_err(|error| IndexError::Unusable {
+            path: generation.clone(),
+            reason: error.to_string(),
+        })?;
     let schema = IndexSchema::from_schema(&index.schema()).ok_or_else(|| IndexError::Unusable {
         path: generation.clone(),
         reason: "its schema differs from this version's".to_string(),

@@ -11,6 +11,7 @@ mod error;
 mod groups;
 mod layout;
 mod manifest;
+mod read_only;
 mod schema;
 mod sources;
 
@@ -26,6 +27,7 @@ pub use groups::{
 };
 pub use layout::{IndexRoot, open_index};
 pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
+pub use read_only::ReadOnlyDirectory;
 pub use schema::{
     DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, item_id,
     item_key, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,

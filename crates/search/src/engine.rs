@@ -99,7 +99,18 @@ impl Engine {
     pub fn open(root: &IndexRoot) -> Result<Self, SearchError> {
         let generation = root.current()?;
         let (index, schema) = open_index(root)?;
-        let mut engine = Self::from_index(index, schema)?;
+        // A damaged segment fails here: say which index, and what to do.
+        let mut engine = Self::from_index(index, schema).map_err(|error| match error {
+            SearchError::Engine(error) => {
+                SearchError::Index(edusearch_indexer::IndexError::Unusable {
+                    path: generation
+                        .clone()
+                        .unwrap_or_else(|| root.path().to_path_buf()),
+                    reason: error.to_string(),
+                })
+            }
+            other => other,
+        })?;
         engine.manifest = generation.as_deref().and_then(Manifest::load);
         if let Some(folder) = generation.as_deref() {
             engine.groups = Groups::load(folder)?;

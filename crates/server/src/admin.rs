@@ -59,6 +59,14 @@ fn unauthorized() -> Response {
     response
 }
 
+/// A write refused because the index folder or its file system is read-only.
+fn is_read_only(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
 /// Compares in time that does not depend on where the strings differ.
 fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     given.len() == expected.len()
@@ -78,7 +86,7 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
         (status = 200, description = "The index was updated and is served", body = ReindexResponse),
         (status = 401, description = "Missing or wrong bearer token (code: unauthorized)", body = crate::error::ErrorBody),
         (status = 404, description = "Reindexing is off: EDUSEARCH_ADMIN_TOKEN is not set", body = crate::error::ErrorBody),
-        (status = 409, description = "Another process is updating the index (code: index_locked)", body = crate::error::ErrorBody),
+        (status = 409, description = "Another process is updating the index (code: index_locked), or the index folder is read-only (code: index_read_only)", body = crate::error::ErrorBody),
     )
 )]
 pub async fn reindex(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -111,6 +119,17 @@ pub async fn reindex(State(state): State<AppState>, headers: HeaderMap) -> Respo
                 message: Cow::Owned(format!(
                     "Индекс уже обновляет другой процесс (pid {pid}); повторите позже"
                 )),
+            }
+            .into_response();
+        }
+        Ok(Err(IndexError::Io { source, path, .. })) if is_read_only(&source) => {
+            tracing::warn!(path = %path.display(), error = %source, "reindex refused: the index folder is read-only");
+            return ApiError {
+                status: StatusCode::CONFLICT,
+                code: "index_read_only",
+                message: Cow::Borrowed(
+                    "Папка индекса доступна только для чтения: поиск работает, переиндексация — нет. Перестройте индекс там, где он записывается (edusearch index)",
+                ),
             }
             .into_response();
         }

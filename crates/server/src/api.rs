@@ -32,7 +32,7 @@ pub async fn search(
     let request = pairs.search_request()?;
     let response = state.search(request).await?;
     tracing::info!(
-        q = %response.query.raw,
+        q = ?response.query.raw,
         total = response.total,
         took_ms = response.took_ms,
         "search"

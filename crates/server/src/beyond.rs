@@ -69,7 +69,7 @@ pub async fn trends(State(state): State<AppState>, pairs: Pairs) -> Result<Json<
     let by = parse_by(pairs.get("by").unwrap_or_default())?;
     let request = without(&pairs, "by").search_request()?;
     let trends = state
-        .run_blocking(move |engine| engine.trends(&request, by).map_err(ApiError::from))
+        .run_heavy(move |engine| engine.trends(&request, by).map_err(ApiError::from))
         .await?;
     Ok(Json(trends))
 }
@@ -158,7 +158,7 @@ pub async fn export(State(state): State<AppState>, pairs: Pairs) -> Result<Respo
     let request = without(&pairs, "format").search_request()?;
     let q = request.q.clone();
     let (export, body) = state
-        .run_blocking(move |engine| {
+        .run_heavy(move |engine| {
             let export = engine
                 .export(&request, EXPORT_CAP)
                 .map_err(ApiError::from)?;
@@ -178,7 +178,7 @@ pub async fn export(State(state): State<AppState>, pairs: Pairs) -> Result<Respo
             Ok((export, body))
         })
         .await?;
-    tracing::info!(q = %q, total = export.total, exported = export.hits.len(), "export");
+    tracing::info!(q = ?q, total = export.total, exported = export.hits.len(), "export");
     let (content_type, extension) = match format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
         ExportFormat::Jsonl => ("application/x-ndjson", "jsonl"),

@@ -105,6 +105,19 @@ impl ApiError {
         }
     }
 
+    /// A 503 for an expensive request that found every slot of its budget taken; the client
+    /// should retry after [`RETRY_AFTER_SECONDS`].
+    pub fn busy() -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "busy",
+            message: format!(
+                "Сервер занят выгрузками и подсчётами других пользователей. Повторите запрос через {RETRY_AFTER_SECONDS} с"
+            )
+            .into(),
+        }
+    }
+
     fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
@@ -143,9 +156,21 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) before repeating a request answered with
+/// a 503.
+pub const RETRY_AFTER_SECONDS: u64 = 2;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        // Every 503 (busy, timeout, index unavailable) is temporary: say when to come back.
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 
@@ -162,17 +187,25 @@ pub async fn not_found_fallback(request: Request) -> Response {
     pages::not_found_page()
 }
 
-/// A known route with another method than GET.
-pub async fn method_not_allowed_fallback() -> Response {
+/// Routes answered only to POST; every other route is GET (and HEAD).
+const POST_ROUTES: [&str; 1] = ["/api/admin/reindex"];
+
+/// A known route with another method than the one it answers; the message names that one.
+pub async fn method_not_allowed_fallback(request: Request) -> Response {
+    let (method, allow) = if POST_ROUTES.contains(&request.uri().path()) {
+        ("POST", "POST")
+    } else {
+        ("GET", "GET, HEAD")
+    };
     let mut response = ApiError {
         status: StatusCode::METHOD_NOT_ALLOWED,
         code: "method_not_allowed",
-        message: "Этот адрес поддерживает только GET".into(),
+        message: format!("Этот адрес поддерживает только {method}").into(),
     }
     .into_response();
     response
         .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
     response
 }
 
@@ -256,6 +289,26 @@ mod tests {
         let (status, body) = answer(slow_router(), request).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(body.contains("body_too_large"), "{body}");
+    }
+
+    /// `GET /api/admin/reindex` said «Этот адрес поддерживает только GET».
+    #[tokio::test]
+    async fn a_wrong_method_on_reindex_names_post() {
+        let router = Router::new()
+            .route("/api/admin/reindex", axum::routing::post(|| async { "" }))
+            .route("/api/search", get(|| async { "" }))
+            .method_not_allowed_fallback(method_not_allowed_fallback);
+        let request = axum::http::Request::get("/api/admin/reindex")
+            .body(Body::empty())
+            .unwrap();
+        let (status, body) = answer(router.clone(), request).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(body.contains("только POST"), "{body}");
+        let request = axum::http::Request::post("/api/search")
+            .body(Body::empty())
+            .unwrap();
+        let (_, body) = answer(router, request).await;
+        assert!(body.contains("только GET"), "{body}");
     }
 
     #[test]

@@ -31,7 +31,7 @@
 //! `invalid_level`, `invalid_sort`, `invalid_page`, `invalid_per_page`, `invalid_literal`,
 //! `invalid_parameter`, and from the library `query_too_long`, `per_page_out_of_range`,
 //! `page_out_of_range`, `year_out_of_range`, `filter_too_long`; `not_found` (404),
-//! `method_not_allowed` (405), `body_too_large` (413), `timeout` and `index_unavailable`
+//! `method_not_allowed` (405), `body_too_large` (413), `busy`, `timeout` and `index_unavailable`
 //! (503), `internal` (500, details only in the log). Empty values (`year=`) count as absent, as
 //! HTML forms send them.
 //!
@@ -41,10 +41,14 @@
 //! - `per_page`: 1 to [`limits::MAX_PER_PAGE`] (100), default 20; `page` from 1, and no deeper
 //!   than result [`limits::MAX_RESULT_WINDOW`] (10 000);
 //! - filter values: at most [`limits::MAX_FILTER_CHARS`] characters;
+//! - connections: at most [`MAX_CONNECTIONS`] open; request headers must arrive within
+//!   [`HEADER_READ_TIMEOUT`] (10 s), and an idle keep-alive connection is closed after it;
 //! - every request: [`REQUEST_TIMEOUT`] (10 s); request bodies: [`BODY_LIMIT`] bytes (the API
 //!   only reads query strings);
 //! - searches run on the blocking pool, at most [`AppState::search_concurrency`] at once; the
 //!   rest wait their turn within the request timeout;
+//! - export, trends and similar take at most [`AppState::heavy_concurrency`] of those slots;
+//!   one that waits longer than 2 s for its slot gets `busy` (503, `Retry-After: 2`);
 //! - the search page shows 10 hits a page.
 //!
 //! # Metrics
@@ -67,6 +71,7 @@ mod beyond;
 mod cache;
 mod error;
 mod format;
+mod listen;
 mod metrics;
 mod openapi;
 mod pages;
@@ -87,6 +92,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use edusearch_search::limits;
 pub use error::ServerError;
+pub use listen::{ConnectionLimits, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, serve_connections};
 pub use openapi::openapi;
 pub use state::AppState;
 
@@ -181,11 +187,14 @@ pub async fn serve(
         generation = state.generation_name().as_deref().unwrap_or("-"),
         "open http://{local}/"
     );
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Serve);
+    serve_connections(
+        listener,
+        router(state),
+        ConnectionLimits::default(),
+        shutdown,
+    )
+    .await;
     reloader.abort();
     tracing::info!("server stopped");
-    served
+    Ok(())
 }

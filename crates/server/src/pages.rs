@@ -394,7 +394,7 @@ pub async fn search_page(
         Ok(request) => request,
         Err(error) => return form_with_error(&typed, error),
     };
-    tracing::info!(q = %request.q, page = request.page, "search page");
+    tracing::info!(q = ?request.q, page = request.page, "search page");
     let start_page = request.q.trim().is_empty() && !has_filters(&request);
     let outcome = match state.search(request.clone()).await {
         Ok(response) if start_page => state

@@ -38,7 +38,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Pairs {
         match Query::<Vec<(String, String)>>::from_request_parts(parts, state).await {
             Ok(Query(pairs)) => Ok(Pairs(pairs)),
             Err(rejection) => {
-                tracing::debug!(%rejection, "query string rejected");
+                tracing::debug!(rejection = ?rejection.to_string(), "query string rejected");
                 Err(ApiError::bad_request(
                     "invalid_query_string",
                     "Не удалось разобрать строку запроса",
@@ -116,7 +116,7 @@ impl Pairs {
             }
         }
         let request = decode(&present).map_err(|error| {
-            tracing::debug!(%error, "search parameters rejected");
+            tracing::debug!(error = ?error.to_string(), "search parameters rejected");
             ApiError::bad_request("invalid_parameter", "Неверные параметры поиска")
         })?;
         request.validate()?;

@@ -50,7 +50,7 @@ pub async fn similar_resolutions(
     };
     check_resolution_id(&id)?;
     let similar = state
-        .run_blocking(move |engine| {
+        .run_heavy(move |engine| {
             engine
                 .similar_resolutions(&id, limit)
                 .map_err(|error| not_found_as(error, "Резолюция не найдена"))
@@ -88,7 +88,7 @@ pub async fn similar_items(
     };
     let (resolution_id, position) = parse_item_id(&id)?;
     let similar = state
-        .run_blocking(move |engine| {
+        .run_heavy(move |engine| {
             engine
                 .similar_items(&resolution_id, position, limit)
                 .map_err(|error| not_found_as(error, "Такого пункта резолюции нет в индексе"))

@@ -373,3 +373,63 @@ fn rtf_that_is_not_rtf() {
         "x"
     );
 }
+
+/// A UTF-8 resolution with one `\xff` appended was read as windows-1251: title and items
+/// became mojibake. Nearly valid UTF-8 stays UTF-8, and the bad byte is reported.
+#[test]
+fn one_bad_byte_in_utf8_keeps_utf8_and_is_reported() {
+    let mut bytes = SEED.as_bytes().to_vec();
+    bytes.push(0xff);
+    let extracted = extract("seed.txt", &bytes, &Limits::default()).unwrap();
+    assert_eq!(extracted.encoding.as_deref(), Some("UTF-8"));
+    let first_line = SEED.lines().find(|line| !line.trim().is_empty()).unwrap();
+    assert!(
+        extracted.text.contains(first_line.trim()),
+        "{}",
+        &extracted.text[..200]
+    );
+    assert!(
+        extracted
+            .warnings
+            .iter()
+            .any(|warning| warning.contains(&format!(
+                "1 byte(s) are not valid UTF-8 (the first at byte {})",
+                SEED.len()
+            ))),
+        "{:?}",
+        extracted.warnings
+    );
+    // A real windows-1251 file is still read as windows-1251.
+    let legacy = fixtures::encode(encoding_rs::WINDOWS_1251, SEED);
+    let extracted = extract("seed.txt", &legacy, &Limits::default()).unwrap();
+    assert_eq!(extracted.encoding.as_deref(), Some("windows-1251"));
+}
+
+/// 12.5k/25k/50k/100k nested `<div>` took 0.28/1.09/4.83/21 s: four times the nesting must
+/// take about four times as long, not sixteen.
+#[test]
+fn deeply_nested_html_takes_linear_time() {
+    let time = |depth: usize| {
+        let html = format!(
+            "<html><body>{}Резолюция{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let extracted = extract("deep.html", html.as_bytes(), &Limits::default()).unwrap();
+                assert_eq!(extracted.text, "Резолюция");
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let small = time(12_500);
+    let large = time(50_000);
+    assert!(
+        large < small * 8 + Duration::from_millis(50),
+        "12.5k: {small:?}, 50k: {large:?}"
+    );
+    assert!(large < Duration::from_secs(5), "{large:?}");
+}

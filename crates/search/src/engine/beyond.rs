@@ -94,7 +94,7 @@ pub fn write_csv(out: impl Write, hits: &[Hit]) -> Result<(), csv::Error> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(CSV_HEADERS)?;
     for hit in hits {
-        writer.write_record([
+        for cell in [
             hit.title.as_str(),
             hit.date.as_deref().unwrap_or_default(),
             hit.municipality.as_deref().unwrap_or_default(),
@@ -105,10 +105,24 @@ pub fn write_csv(out: impl Write, hits: &[Hit]) -> Result<(), csv::Error> {
             hit.source.as_str(),
             hit.resolution_id.as_str(),
             hit.source_url.as_deref().unwrap_or_default(),
-        ])?;
+        ] {
+            writer.write_field(inert_cell(cell).as_bytes())?;
+        }
+        writer.write_record(None::<&[u8]>)?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// A CSV cell a spreadsheet will not evaluate: text that begins with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'` (OWASP's rule against CSV injection), so
+/// «=HYPERLINK(…)» in a resolution shows as text in Excel.
+fn inert_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
 }
 
 /// Writes hits as JSON Lines: one [`Hit`] object per line.
@@ -478,6 +492,31 @@ mod tests {
         assert_eq!(capped.hits.len(), 7);
         assert!(capped.truncated);
         assert_eq!(ids(&capped.hits), ids(&hits[..7]));
+    }
+
+    /// An item beginning with `=`, `+`, `-` or `@` was exported as a cell Excel evaluates as a
+    /// formula.
+    #[test]
+    fn csv_cells_that_begin_like_a_formula_are_exported_as_text() {
+        let export = engine()
+            .export(&SearchRequest::query("профориентация"), 1)
+            .unwrap();
+        let mut hit = export.hits[0].clone();
+        hit.text = "=HYPERLINK(\"http://evil\")".into();
+        hit.title = "+7 (999)".into();
+        hit.addressee = Some("@руководителям".into());
+        hit.item_number = Some("-1".into());
+        hit.municipality = Some("\tтаб".into());
+        let mut bytes = Vec::new();
+        write_csv(&mut bytes, &[hit]).unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[6], "'=HYPERLINK(\"http://evil\")");
+        assert_eq!(&row[0], "'+7 (999)");
+        assert_eq!(&row[5], "'@руководителям");
+        assert_eq!(&row[4], "'-1");
+        assert_eq!(&row[2], "'\tтаб");
+        assert_eq!(inert_cell("Обеспечить"), "Обеспечить");
     }
 
     #[test]
