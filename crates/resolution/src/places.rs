@@ -389,7 +389,8 @@ impl Gazetteer {
     /// крае», «хмао»), since people type queries in lower case. A name whose every word is also
     /// an ordinary word form («кем» of Кемь, «немецкий», «шар» of Шарья) counts only with a
     /// marker: «г.»/«город» before it, a generic word of the name («район», «край»,
-    /// «республика») or a subject's abbreviation («ХМАО»); a preposition («в шаре») is none.
+    /// «республика»), a subject's abbreviation («ХМАО») or a capital letter on a word that does
+    /// not open the query («отдых в Сочи»); a preposition («в шаре») is none.
     pub fn find_mentions_in_query(&self, query: &str) -> Vec<PlaceMention<'_>> {
         let tokens = tokenize(query, &mut StemCache::new());
         self.scan(query, &tokens, Reading::Query)
@@ -620,10 +621,12 @@ impl Gazetteer {
                 continue;
             }
             // «кем быть», «немецкий язык», «воздушный шар»: in a query an unmarked name made of
-            // ordinary words is read as those words.
+            // ordinary words is read as those words. A capital inside a query marks a name as
+            // it does in running text («отдых в Сочи»); the first word's capital marks nothing.
             if reading == Reading::Query
                 && prefix.is_none()
                 && !matched.iter().any(|&id| self.patterns[id].marked)
+                && !(at > 0 && tokens[at].capitalised)
                 && all_ordinary(text, &tokens[at..=last])
             {
                 at += 1;

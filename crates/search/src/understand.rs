@@ -384,6 +384,30 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_inside_a_query_marks_a_place_the_first_word_s_does_not() {
+        // «сочи» and «орле» are ordinary word forms too (of «сочить», «орёл»).
+        assert_eq!(
+            understand("наставничество в Сочи").municipality.as_deref(),
+            Some("г. Сочи")
+        );
+        assert_eq!(
+            understand("профориентация в Орле").municipality.as_deref(),
+            Some("г. Орёл")
+        );
+        assert_eq!(understand("наставничество в сочи").municipality, None);
+        for query in [
+            "Кем быть",
+            "Немецкий язык",
+            "Прогресс учеников",
+            "Воздушный шар",
+        ] {
+            let understood = understand(query);
+            assert_eq!(understood.municipality, None, "{query}");
+            assert_eq!(understood.region, None, "{query}");
+        }
+    }
+
+    #[test]
     fn marked_and_proper_place_names_still_filter() {
         for (query, municipality, text) in [
             ("Мегион", "г. Мегион", ""),
