@@ -1371,3 +1371,43 @@ async fn ordinary_words_are_not_place_chips() {
         .body;
     assert!(!html.contains("chip-kind"), "no filter chip: {html}");
 }
+
+#[tokio::test]
+async fn the_api_takes_places_only_from_real_mentions() {
+    let state = seed_state();
+    for q in [
+        "немецкий язык",
+        "кому оказывать помощь",
+        "с кем сотрудничать школе",
+        "кем быть",
+        "прогресс учеников",
+        "воздушный шар",
+    ] {
+        let json = get(&state, &format!("/api/search?q={}", enc(q)))
+            .await
+            .json();
+        assert!(json["query"]["region"].is_null(), "{q}: {json}");
+        assert!(json["query"]["municipality"].is_null(), "{q}: {json}");
+        assert!(
+            json["query"]["dropped_filters"].is_null(),
+            "{q}: nothing to set aside"
+        );
+    }
+    for (q, key, value) in [
+        (
+            "наставничество в Красноярском крае",
+            "region",
+            "Красноярский край",
+        ),
+        ("Кубань", "region", "Краснодарский край"),
+        ("ХМАО", "region", "Ханты-Мансийский автономный округ — Югра"),
+        ("Мегион", "municipality", "г. Мегион"),
+        ("Ирбейского района", "municipality", "Ирбейский район"),
+        ("профориентация в Армавире", "municipality", "г. Армавир"),
+    ] {
+        let json = get(&state, &format!("/api/search?q={}", enc(q)))
+            .await
+            .json();
+        assert_eq!(json["query"][key], value, "{q}: {json}");
+    }
+}
