@@ -12,6 +12,8 @@
 
 use edusearch_russian::{is_function_word, is_question_word, normalize_word, words};
 
+use super::{FacetField, Level};
+
 /// The fields a question or description is matched in: what the documents say, in inflected
 /// and derived forms. Headings, addressees, topics and places help keywords find their
 /// documents; a sentence is answered by the text (measured on the retrieval development set,
@@ -92,6 +94,32 @@ pub(crate) fn minimum_should_match(clauses: usize) -> usize {
         return clauses;
     }
     1 + clauses.div_ceil(2)
+}
+
+/// The filters of a search.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Filters {
+    pub(super) region: Option<String>,
+    pub(super) municipality: Option<String>,
+    pub(super) year: Option<i32>,
+    pub(super) year_to: Option<i32>,
+    pub(super) topic: Option<String>,
+    pub(super) addressee: Option<String>,
+    pub(super) topic_boost: Option<String>,
+    pub(super) level: Level,
+    /// Id of a group of recurring recommendations.
+    pub(super) group: Option<u64>,
+}
+
+impl Filters {
+    /// Whether the filter of this facet's own field is set.
+    pub(super) fn filters(&self, facet: FacetField) -> bool {
+        match facet {
+            FacetField::Region => self.region.is_some(),
+            FacetField::Year => self.year.is_some(),
+            FacetField::Topic => self.topic.is_some(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,3 @@
-
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
