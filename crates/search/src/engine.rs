@@ -28,20 +28,17 @@ use std::collections::HashMap;
 use std::ops::Bound;
 
 use crate::api::{
-    Correction, CorrectionKind, DroppedFilter, FacetCounts, FacetValue, FilterKind, Hit, Level,
-    Recurrence, SearchRequest, SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery,
-    group_id_text, parse_group_id,
+    DroppedFilter, FacetCounts, FacetValue, FilterKind, Hit, Level, Recurrence, SearchRequest,
+    SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery, group_id_text,
 };
 use crate::correct;
 use crate::html::escape_html;
-use crate::understand::understand;
 use crate::understand::{InferredFilter, Understood};
 use collapse::*;
 use edusearch_russian::Synonyms;
 use passes::*;
 use plan::{Filters, Matching};
 use present::*;
-use query::*;
 
 /// Score added to hits on the topic the query names.
 const TOPIC_BOOST: f32 = 0.5;
@@ -173,242 +170,10 @@ impl Engine {
         let started = Instant::now();
         request.validate()?;
         let searcher = self.reader.searcher();
-        let full = pipeline == Pipeline::Full;
-
-        // Forgiving input: a query typed in the Latin layout is retyped when that gives words
-        // the index knows (or can respell); misspelt words are respelt.
-        let mut query = request.q.clone();
-        let mut layout_fixed = false;
-        if full
-            && !request.literal
-            && let Some(retyped) = correct::from_latin_layout(&query)
-        {
-            let recognised =
-                self.known_words(&searcher, &retyped) + self.respell(&searcher, &retyped)?.len();
-            if recognised > self.known_words(&searcher, &query) {
-                query = retyped;
-                layout_fixed = true;
-            }
-        }
-        let mut understood = if full {
-            understand(&query)
-        } else {
-            Understood {
-                text: query.clone(),
-                ..Understood::default()
-            }
-        };
-        // A question or description is ranked by its words, the year or place it names among
-        // them: it is not meant as a filter («что случилось в 1992 году…»).
-        let question = plan::is_question(&query);
-        if full
-            && !understood.inferred.is_empty()
-            && plan::long_query_text(&sanitize(&understood.text), question).is_some()
-        {
-            understood.inferred_back_to_words();
-        }
-        let mut respelt = false;
-        if full && !request.literal {
-            for (wrong, right) in self.respell(&searcher, &understood.text)? {
-                understood.text = understood.text.replace(wrong.as_str(), &right);
-                query = query.replace(wrong.as_str(), &right);
-                respelt = true;
-            }
-        }
-        let correction = (layout_fixed || respelt).then(|| Correction {
-            kind: if layout_fixed {
-                CorrectionKind::Layout
-            } else {
-                CorrectionKind::Spelling
-            },
-            original: request.q.clone(),
-            corrected: query.clone(),
-        });
-
-        let chosen =
-            |value: &Option<String>| value.clone().filter(|value| !value.trim().is_empty());
-        let (year, year_to) = match request.year {
-            Some(year) => (Some(year), request.year_to.filter(|to| *to > year)),
-            None => (understood.year, understood.year_to),
-        };
-        let mut filters = Filters {
-            region: chosen(&request.region).or_else(|| understood.region.clone()),
-            municipality: chosen(&request.municipality).or_else(|| understood.municipality.clone()),
-            year,
-            year_to,
-            topic: chosen(&request.topic).or_else(|| understood.topic.clone()),
-            addressee: chosen(&request.addressee),
-            topic_boost: understood.topic_boost.clone(),
-            level: request.level,
-            group: request.group.as_deref().and_then(parse_group_id),
-        };
-
-        let offset = (request.page - 1) * request.per_page;
-        let collapse = request.collapse && request.level == Level::Items;
-        let window = if collapse {
-            (offset + request.per_page) * COLLAPSE_OVERFETCH + 64
-        } else {
-            request.per_page
-        };
-        let shape = PassShape {
-            window,
-            offset: if collapse { 0 } else { offset },
-            sort: request.sort,
-            collapse,
-        };
-        let TextQueries {
-            strict,
-            widened,
-            mut synonyms,
-        } = self.text_queries(&understood.text, pipeline, question);
-        let mut passes = self.run_passes(&searcher, &filters, strict, widened, shape)?;
-
-        // Filters read from the query's words give way when they alone leave nothing while
-        // the words match elsewhere («профориентация 2015» with nothing of 2015); those the
-        // user set stay.
-        let mut dropped_filters = Vec::new();
-        let inferred = inferred_in_force(&understood, request);
-        if full && passes.fruit.total == 0 && !inferred.is_empty() {
-            let mut unfiltered = filters.clone();
-            for kind in &inferred {
-                dropped_filters.push(unfiltered.drop_inferred(*kind));
-            }
-            let queries = self.text_queries(&understood.text, pipeline, question);
-            if queries.strict.is_some() {
-                let wider = self.run_passes(
-                    &searcher,
-                    &unfiltered,
-                    queries.strict,
-                    queries.widened,
-                    shape,
-                )?;
-                if wider.fruit.total > 0 {
-                    passes = wider;
-                    filters = unfiltered;
-                    synonyms = queries.synonyms;
-                } else {
-                    dropped_filters.clear();
-                }
-            } else {
-                dropped_filters.clear();
-            }
-        }
-        let Passes {
-            fruit: pass,
-            text_query,
-            relaxed,
-        } = passes;
-        let pass::MainPassFruit {
-            total: total_matches,
-            ranked,
-            facets: pass_facets,
-            distinct: distinct_total,
-        } = pass;
-        let mut addresses = ranked_scores(ranked, request.sort);
-        let total = distinct_total.unwrap_or(total_matches);
-        if collapse {
-            let full_query = self.with_filters(text_query.as_deref(), &filters, None);
-            addresses = self.collapse_groups(
-                &searcher,
-                full_query.as_ref(),
-                addresses,
-                window,
-                total_matches,
-                request,
-                offset,
-            )?;
-        }
-        let mut shared_counts: Vec<(FacetField, ValueCounts)> = FacetField::ALL
-            .into_iter()
-            .zip(pass_facets)
-            .filter_map(|(facet, counts)| Some((facet, counts?)))
-            .collect();
-        // Stems mark inflected forms; roots mark derived ones («профориентационных»).
-        let mut snippets = Vec::new();
-        if let Some(query) = text_query.as_ref() {
-            for field in [self.schema.text, self.schema.text_root] {
-                let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), field)?;
-                generator.set_max_num_chars(match request.level {
-                    Level::Items => ITEM_SNIPPET_CHARS,
-                    Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
-                });
-                snippets.push(generator);
-            }
-        }
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
-            hits.push(self.hit_at(&searcher, address, score, request.level, &snippets)?);
-        }
-
-        let text_query = text_query.as_deref();
-        let mut facet_of = |facet: FacetField| -> Result<Vec<FacetValue>, SearchError> {
-            match shared_counts
-                .iter()
-                .position(|(shared, _)| *shared == facet)
-            {
-                Some(index) => {
-                    let (_, counts) = shared_counts.swap_remove(index);
-                    Ok(facet_values_from(&counts, facet, &filters))
-                }
-                None => self.facet_values(&searcher, text_query, &filters, facet),
-            }
-        };
-        let facets = FacetCounts {
-            region: facet_of(FacetField::Region)?,
-            year: facet_of(FacetField::Year)?,
-            topic: facet_of(FacetField::Topic)?,
-        };
-
-        // What the query's words set and stays in force.
-        let from_query = |taken: &Option<String>, given: &Option<String>, in_force: bool| {
-            taken
-                .clone()
-                .filter(|_| chosen(given).is_none() && in_force)
-        };
-        Ok(SearchResponse {
-            query: UnderstoodQuery {
-                raw: request.q.clone(),
-                text: understood.text,
-                year_from_query: understood
-                    .year
-                    .filter(|_| request.year.is_none() && filters.year.is_some()),
-                year_to_from_query: understood
-                    .year_to
-                    .filter(|_| request.year.is_none() && filters.year.is_some()),
-                region_from_query: from_query(
-                    &understood.region,
-                    &request.region,
-                    filters.region.is_some(),
-                ),
-                municipality_from_query: from_query(
-                    &understood.municipality,
-                    &request.municipality,
-                    filters.municipality.is_some(),
-                ),
-                region: filters.region,
-                year: filters.year,
-                year_to: filters.year_to,
-                municipality: filters.municipality,
-                topic: filters.topic,
-                topic_boost: filters.topic_boost,
-                addressee: filters.addressee,
-                synonyms,
-                correction,
-                level: request.level,
-                sort: request.sort,
-                relaxed,
-                dropped_filters,
-                group: filters.group.map(group_id_text),
-                collapse,
-            },
-            total,
-            total_matches,
-            page: request.page,
-            per_page: request.per_page,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            hits,
-            facets,
-        })
+        let mut plan = self.plan(&searcher, request, pipeline)?;
+        let shape = PassShape::of(request);
+        let passes = self.passes(&searcher, request, pipeline, &mut plan, shape)?;
+        self.present(&searcher, request, plan, passes, shape, started)
     }
 
     /// The collector counting a facet's values over the matches.

@@ -146,3 +146,37 @@ impl Engine {
         Ok(candidates)
     }
 }
+
+impl Engine {
+    /// The query retyped from the Latin layout, when that gives more words the index knows
+    /// (or can respell) than as typed; `None` to keep it.
+    pub(super) fn retyped_layout(
+        &self,
+        searcher: &Searcher,
+        query: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let Some(retyped) = correct::from_latin_layout(query) else {
+            return Ok(None);
+        };
+        let recognised =
+            self.known_words(searcher, &retyped) + self.respell(searcher, &retyped)?.len();
+        Ok((recognised > self.known_words(searcher, query)).then_some(retyped))
+    }
+
+    /// Respells the misspelt words of the understood text, in it and in the query; whether
+    /// any was.
+    pub(super) fn respell_understood(
+        &self,
+        searcher: &Searcher,
+        understood: &mut Understood,
+        query: &mut String,
+    ) -> Result<bool, SearchError> {
+        let mut respelt = false;
+        for (wrong, right) in self.respell(searcher, &understood.text)? {
+            understood.text = understood.text.replace(wrong.as_str(), &right);
+            *query = query.replace(wrong.as_str(), &right);
+            respelt = true;
+        }
+        Ok(respelt)
+    }
+}

@@ -1,7 +1,72 @@
 //! The passes of a search: the main pass, the widened one when too few hits have every word,
 //! and the same without the filters read from the query's words when they leave nothing.
 
+use super::plan::Plan;
 use super::*;
+
+impl Engine {
+    /// The passes of a planned search, taking its text queries. Filters read from the query's
+    /// words give way when they alone leave nothing while the words match elsewhere
+    /// («профориентация 2015» with nothing of 2015); those the user set stay.
+    pub(super) fn passes(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        pipeline: Pipeline,
+        plan: &mut Plan,
+        shape: PassShape,
+    ) -> Result<Passes, SearchError> {
+        let strict = plan.queries.strict.take();
+        let widened = plan.queries.widened.take();
+        let passes = self.run_passes(searcher, &plan.filters, strict, widened, shape)?;
+        if pipeline != Pipeline::Full || passes.fruit.total > 0 {
+            return Ok(passes);
+        }
+        let wider = self.without_inferred(searcher, request, pipeline, plan, shape)?;
+        Ok(wider.unwrap_or(passes))
+    }
+
+    /// The passes again without the filters read from the query's words, when some are in
+    /// force and the words then match; the plan takes their filters and synonyms.
+    fn without_inferred(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        pipeline: Pipeline,
+        plan: &mut Plan,
+        shape: PassShape,
+    ) -> Result<Option<Passes>, SearchError> {
+        let inferred = inferred_in_force(&plan.understood, request);
+        if inferred.is_empty() {
+            return Ok(None);
+        }
+        let mut unfiltered = plan.filters.clone();
+        let dropped_filters: Vec<DroppedFilter> = inferred
+            .iter()
+            .map(|kind| unfiltered.drop_inferred(*kind))
+            .collect();
+        let queries = self.text_queries(&plan.understood.text, pipeline, plan.question);
+        if queries.strict.is_none() {
+            return Ok(None);
+        }
+        let wider = self.run_passes(
+            searcher,
+            &unfiltered,
+            queries.strict,
+            queries.widened,
+            shape,
+        )?;
+        if wider.fruit.total == 0 {
+            return Ok(None);
+        }
+        plan.filters = unfiltered;
+        plan.queries.synonyms = queries.synonyms;
+        Ok(Some(Passes {
+            dropped_filters,
+            ..wider
+        }))
+    }
+}
 
 impl Engine {
     /// The main pass of a search with the text query `strict`, and again with `widened` when
@@ -72,6 +137,7 @@ impl Engine {
             fruit,
             text_query,
             relaxed,
+            dropped_filters: Vec::new(),
         })
     }
 }
@@ -91,6 +157,26 @@ pub(super) struct PassShape {
     pub(super) collapse: bool,
 }
 
+impl PassShape {
+    /// The shape of a request's page: with groups collapsed, more than the page is ranked
+    /// from the first hit on.
+    pub(super) fn of(request: &SearchRequest) -> Self {
+        let offset = (request.page - 1) * request.per_page;
+        let collapse = request.collapse && request.level == Level::Items;
+        let window = if collapse {
+            (offset + request.per_page) * COLLAPSE_OVERFETCH + 64
+        } else {
+            request.per_page
+        };
+        PassShape {
+            window,
+            offset: if collapse { 0 } else { offset },
+            sort: request.sort,
+            collapse,
+        }
+    }
+}
+
 /// The outcome of [`Engine::run_passes`].
 pub(super) struct Passes {
     pub(super) fruit: pass::MainPassFruit,
@@ -98,6 +184,8 @@ pub(super) struct Passes {
     pub(super) text_query: Option<Box<dyn Query>>,
     /// Whether they are the widened query's.
     pub(super) relaxed: bool,
+    /// The filters read from the query's words that gave way.
+    pub(super) dropped_filters: Vec<DroppedFilter>,
 }
 
 /// The filters read from the query's words that are in force: the user set none of that kind.

@@ -1,7 +1,183 @@
 //! Presentation: the hits of a page with their highlighted snippets and recurrence, the facet
 //! values, and the response that says how the query was understood.
 
+use super::passes::{PassShape, Passes};
+use super::plan::{Plan, chosen};
 use super::*;
+
+impl Engine {
+    /// The response to a search from its plan and passes: the page of hits, the facets, the
+    /// query as understood.
+    pub(super) fn present(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        plan: Plan,
+        passes: Passes,
+        shape: PassShape,
+        started: Instant,
+    ) -> Result<SearchResponse, SearchError> {
+        let Passes {
+            fruit,
+            text_query,
+            relaxed,
+            dropped_filters,
+        } = passes;
+        let pass::MainPassFruit {
+            total: total_matches,
+            ranked,
+            facets: pass_facets,
+            distinct: distinct_total,
+        } = fruit;
+        let text_query = text_query.as_deref();
+        let mut addresses = ranked_scores(ranked, request.sort);
+        let total = distinct_total.unwrap_or(total_matches);
+        if shape.collapse {
+            let offset = (request.page - 1) * request.per_page;
+            let full_query = self.with_filters(text_query, &plan.filters, None);
+            addresses = self.collapse_groups(
+                searcher,
+                full_query.as_ref(),
+                addresses,
+                shape.window,
+                total_matches,
+                request,
+                offset,
+            )?;
+        }
+        let hits = self.hits(searcher, text_query, addresses, request.level)?;
+        let facets = self.facets(searcher, text_query, &plan.filters, pass_facets)?;
+        Ok(SearchResponse {
+            query: understood_query(request, plan, relaxed, dropped_filters, shape.collapse),
+            total,
+            total_matches,
+            page: request.page,
+            per_page: request.per_page,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+        })
+    }
+
+    /// The hits at these addresses, their words highlighted.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        text_query: Option<&dyn Query>,
+        addresses: Vec<(f32, DocAddress)>,
+        level: Level,
+    ) -> Result<Vec<Hit>, SearchError> {
+        // Stems mark inflected forms; roots mark derived ones («профориентационных»).
+        let mut snippets = Vec::new();
+        if let Some(query) = text_query {
+            for field in [self.schema.text, self.schema.text_root] {
+                let mut generator = SnippetGenerator::create(searcher, query, field)?;
+                generator.set_max_num_chars(match level {
+                    Level::Items => ITEM_SNIPPET_CHARS,
+                    Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
+                });
+                snippets.push(generator);
+            }
+        }
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            hits.push(self.hit_at(searcher, address, score, level, &snippets)?);
+        }
+        Ok(hits)
+    }
+
+    /// The facet values of a search: those the main pass counted, the others by passes of
+    /// their own.
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        text_query: Option<&dyn Query>,
+        filters: &Filters,
+        pass_facets: [Option<ValueCounts>; 3],
+    ) -> Result<FacetCounts, SearchError> {
+        let mut shared_counts: Vec<(FacetField, ValueCounts)> = FacetField::ALL
+            .into_iter()
+            .zip(pass_facets)
+            .filter_map(|(facet, counts)| Some((facet, counts?)))
+            .collect();
+        let mut facet_of = |facet: FacetField| -> Result<Vec<FacetValue>, SearchError> {
+            match shared_counts
+                .iter()
+                .position(|(shared, _)| *shared == facet)
+            {
+                Some(index) => {
+                    let (_, counts) = shared_counts.swap_remove(index);
+                    Ok(facet_values_from(&counts, facet, filters))
+                }
+                None => self.facet_values(searcher, text_query, filters, facet),
+            }
+        };
+        Ok(FacetCounts {
+            region: facet_of(FacetField::Region)?,
+            year: facet_of(FacetField::Year)?,
+            topic: facet_of(FacetField::Topic)?,
+        })
+    }
+}
+
+/// The query as understood: its text, the filters in force and what set them, how it was
+/// corrected and matched.
+fn understood_query(
+    request: &SearchRequest,
+    plan: Plan,
+    relaxed: bool,
+    dropped_filters: Vec<DroppedFilter>,
+    collapse: bool,
+) -> UnderstoodQuery {
+    let Plan {
+        understood,
+        correction,
+        filters,
+        queries,
+        ..
+    } = plan;
+    // What the query's words set and stays in force.
+    let from_query = |taken: &Option<String>, given: &Option<String>, in_force: bool| {
+        taken
+            .clone()
+            .filter(|_| chosen(given).is_none() && in_force)
+    };
+    UnderstoodQuery {
+        raw: request.q.clone(),
+        text: understood.text,
+        year_from_query: understood
+            .year
+            .filter(|_| request.year.is_none() && filters.year.is_some()),
+        year_to_from_query: understood
+            .year_to
+            .filter(|_| request.year.is_none() && filters.year.is_some()),
+        region_from_query: from_query(
+            &understood.region,
+            &request.region,
+            filters.region.is_some(),
+        ),
+        municipality_from_query: from_query(
+            &understood.municipality,
+            &request.municipality,
+            filters.municipality.is_some(),
+        ),
+        region: filters.region,
+        year: filters.year,
+        year_to: filters.year_to,
+        municipality: filters.municipality,
+        topic: filters.topic,
+        topic_boost: filters.topic_boost,
+        addressee: filters.addressee,
+        synonyms: queries.synonyms,
+        correction,
+        level: request.level,
+        sort: request.sort,
+        relaxed,
+        dropped_filters,
+        group: filters.group.map(group_id_text),
+        collapse,
+    }
+}
 
 impl Engine {
     /// The hit of a document, with how often it recurs.

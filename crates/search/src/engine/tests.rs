@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use edusearch_indexer::{BuildOptions, IndexRoot, NoProgress, build_index};
 
 use super::*;
+use crate::understand::understand;
 
 /// One index of the seed corpus shared by the tests of this module.
 pub(super) fn engine() -> &'static Engine {
