@@ -203,6 +203,8 @@ impl Engine {
             .map_or_else(|| topic.trim().to_string(), |found| found.name.clone())
     }
 
+    /// The text query (or all documents) with the filters but the facet `except`, read over
+    /// its level's documents; `for_pass` leaves out what [`pass::MainPass`] checks itself.
     pub(super) fn filtered(
         &self,
         text_query: Option<&dyn Query>,
@@ -231,6 +233,37 @@ impl Engine {
                 DocKind::Resolution.as_str(),
             )),
         }
+        for filter in self.filter_queries(filters, except, filter_terms) {
+            // Filters narrow the hits without changing their scores.
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        if let Some(topic) = &filters.topic_boost
+            && text_query.is_some()
+            && !for_pass
+        {
+            // Hits on the topic the query names rank higher; others stay.
+            let term = Term::from_facet(self.schema.topic, &topic_facet(topic));
+            let boost = TermQuery::new(term, IndexRecordOption::Basic);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(boost), TOPIC_BOOST)),
+            ));
+        }
+        let query = match clauses.as_mut_slice() {
+            // The text alone: a union of terms is then scored as one (see `flatten`).
+            [(Occur::Must, query)] => std::mem::replace(query, Box::new(AllQuery)),
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
+        self.within_level(query, filters.level)
+    }
+
+    /// The filters' queries, after the `filter_terms` already required; `except` leaves one facet out.
+    fn filter_queries(
+        &self,
+        filters: &Filters,
+        except: Option<FacetField>,
+        mut filter_terms: Vec<Term>,
+    ) -> Vec<Box<dyn Query>> {
         if let Some(region) = filters
             .region
             .as_deref()
@@ -294,33 +327,17 @@ impl Engine {
                 .map(|key| Term::from_field_u64(self.schema.item_key, *key));
             filter_queries.push(Box::new(TermSetQuery::new(terms)));
         }
-        for filter in filter_queries {
-            // Filters narrow the hits without changing their scores.
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
-        }
-        if let Some(topic) = &filters.topic_boost
-            && text_query.is_some()
-            && !for_pass
-        {
-            // Hits on the topic the query names rank higher; others stay.
-            let term = Term::from_facet(self.schema.topic, &topic_facet(topic));
-            let boost = TermQuery::new(term, IndexRecordOption::Basic);
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(boost), TOPIC_BOOST)),
-            ));
-        }
-        let query = match clauses.as_mut_slice() {
-            // The text alone: a union of terms is then scored as one (see `flatten`).
-            [(Occur::Must, query)] => std::mem::replace(query, Box::new(AllQuery)),
-            _ => Box::new(BooleanQuery::new(clauses)),
-        };
-        let ranges = match filters.level {
+        filter_queries
+    }
+
+    /// A query read only over its level's documents, where the segment is sorted by level.
+    fn within_level(&self, query: Box<dyn Query>, level: Level) -> Box<dyn Query> {
+        let ranges = match level {
             Level::Items => &self.level_ranges[0],
             Level::Resolutions => &self.level_ranges[1],
         };
-        // Every pass reads only its level's range (the exclusion of resolution documents
-        // above stays, for segments not sorted by level).
+        // Every pass reads only its level's range (the exclusion of resolution documents in
+        // `filtered` stays, for segments not sorted by level).
         if ranges.is_empty() {
             return query;
         }
