@@ -1,44 +1,26 @@
 //! The search engine over an opened index.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use edusearch_indexer::{
-    DocKind, Groups, IndexRoot, IndexSchema, Manifest, NO_GROUP, REGION_ROOT, TOPIC_ROOT,
-    YEAR_ROOT, addressee_key, open_index, place_key, region_facet, resolution_from_doc,
-    topic_facet, year_facet,
+    DocKind, Groups, IndexRoot, IndexSchema, Manifest, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT,
+    open_index, resolution_from_doc,
 };
 use edusearch_resolution::Resolution;
-use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
-    QueryParser, RangeQuery, TermQuery, TermSetQuery,
-};
-use tantivy::schema::{Field, FieldType, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::{Field, FieldType, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
-use tantivy::{
-    DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::SearchError;
-use facet_tables::{FacetCounter, FacetTable, ValueCounts};
-use std::collections::HashMap;
-use std::ops::Bound;
-
-use crate::api::{
-    DroppedFilter, FacetCounts, FacetValue, FilterKind, Hit, Level, Recurrence, SearchRequest,
-    SearchResponse, Sort, Stats, SynonymUse, UnderstoodQuery, group_id_text,
-};
-use crate::correct;
-use crate::html::escape_html;
-use crate::understand::{InferredFilter, Understood};
-use collapse::*;
-use edusearch_russian::Synonyms;
-use passes::*;
-use plan::{Filters, Matching};
-use present::*;
+use crate::api::{FacetCounts, FacetValue, Level, SearchRequest, SearchResponse, Sort, Stats};
+use facet_tables::{FacetCounter, FacetTable};
+use passes::PassShape;
+use plan::Filters;
 
 /// Score added to hits on the topic the query names.
 const TOPIC_BOOST: f32 = 0.5;

@@ -1,7 +1,16 @@
 //! Collapsing recurring recommendations: each group of an item counted once, and shown once by
 //! its best-ranked hit.
 
-use super::*;
+use std::sync::Arc;
+
+use edusearch_indexer::NO_GROUP;
+use tantivy::collector::Collector;
+use tantivy::query::Query;
+use tantivy::{DocAddress, Searcher, SegmentReader};
+
+use super::{Engine, ranked_scores, ranking_collector};
+use crate::SearchError;
+use crate::api::SearchRequest;
 
 impl Engine {
     /// The group of recurring recommendations a document belongs to.

@@ -1,7 +1,16 @@
 //! Correction of what was typed: a query in the Latin layout retyped, misspelt words respelt
 //! against the words the index and the lexicon know.
 
-use super::*;
+use std::collections::HashMap;
+
+use tantivy::query::FuzzyTermQuery;
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+
+use super::Engine;
+use crate::SearchError;
+use crate::correct;
+use crate::understand::Understood;
 
 impl Engine {
     /// How many words of a text the index knows (in any inflected form).

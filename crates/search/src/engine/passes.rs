@@ -1,8 +1,15 @@
 //! The passes of a search: the main pass, the widened one when too few hits have every word,
 //! and the same without the filters read from the query's words when they leave nothing.
 
-use super::plan::Plan;
-use super::*;
+use tantivy::Searcher;
+use tantivy::query::Query;
+
+use super::collapse::{COLLAPSE_OVERFETCH, DistinctGroups};
+use super::plan::{Filters, Plan};
+use super::{Engine, FacetField, Pipeline, TOPIC_BOOST, pass, ranking_collector};
+use crate::SearchError;
+use crate::api::{DroppedFilter, FilterKind, Level, SearchRequest, Sort};
+use crate::understand::{InferredFilter, Understood};
 
 impl Engine {
     /// The passes of a planned search, taking its text queries. Filters read from the query's

@@ -1,9 +1,23 @@
 //! Presentation: the hits of a page with their highlighted snippets and recurrence, the facet
 //! values, and the response that says how the query was understood.
 
+use std::time::Instant;
+
+use tantivy::query::Query;
+use tantivy::schema::{Field, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::facet_tables::ValueCounts;
 use super::passes::{PassShape, Passes};
-use super::plan::{Plan, chosen};
-use super::*;
+use super::plan::{Filters, Plan, chosen};
+use super::{BROWSE_FACETS_KEPT, Engine, FacetField, lock, pass, ranked_scores};
+use crate::SearchError;
+use crate::api::{
+    DroppedFilter, FacetCounts, FacetValue, Hit, Level, Recurrence, SearchRequest, SearchResponse,
+    UnderstoodQuery, group_id_text,
+};
+use crate::html::escape_html;
 
 impl Engine {
     /// The response to a search from its plan and passes: the page of hits, the facets, the

@@ -1,7 +1,21 @@
 //! The tantivy queries of a search: the text queries (every word, enough of them, any of them;
 //! synonyms and compound spellings), and the filters around them.
 
-use super::*;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use edusearch_indexer::{DocKind, addressee_key, place_key, region_facet, topic_facet, year_facet};
+use edusearch_russian::Synonyms;
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser,
+    RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::plan::{self, Filters, Matching};
+use super::{Engine, FacetField, Pipeline, TOPIC_BOOST, flatten, level_range, pass};
+use crate::api::{Level, SynonymUse};
 
 impl Engine {
     pub(super) fn term(&self, field: Field, value: &str) -> Box<dyn Query> {

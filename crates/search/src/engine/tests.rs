@@ -4,6 +4,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use edusearch_indexer::{BuildOptions, IndexRoot, NoProgress, build_index};
+use tantivy::query::AllQuery;
+use tantivy::schema::Value;
 
 use super::*;
 use crate::understand::understand;
