@@ -1,4 +1,13 @@
 //! The search engine over an opened index.
+//!
+//! A search ([`Engine::search_with`]) runs in three stages, each a module:
+//! - `plan`: the request becomes a `Plan` — the query retyped from the Latin layout and
+//!   respelt (`correction`), understood, its filters, and its text queries (`query`);
+//! - `passes`: the main pass ([`pass::MainPass`]) with the strict query, the widened query when
+//!   too few hits have every word, and without the filters read from the words when they leave
+//!   nothing;
+//! - `present`: groups of recurring recommendations collapsed (`collapse`), the page of hits
+//!   with snippets, the facet values and the query as understood.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

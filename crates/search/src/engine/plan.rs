@@ -1,5 +1,6 @@
-//! How the words of a query are matched: every word for a few keywords, enough of them for a
-//! question or a description.
+//! The plan of a search ([`Plan`], made by [`Engine::plan`]): the query corrected and
+//! understood, the filters in force, and the text queries; and how the words of a query are
+//! matched: every word for a few keywords, enough of them for a question or a description.
 //!
 //! People type two kinds of query. A few keywords («наставничество 2023», «ОВЗ сельская
 //! школа») mean every word, and hits with all of them come first. A question or a description

@@ -59,7 +59,8 @@ impl Engine {
 
     /// The text queries that rank the hits: every word required, and — for a text of several
     /// words — the widened query that lets in hits with only some of the words after those
-    /// with all of them, tried when the first finds fewer than [`RELAX_BELOW`] hits (as a
+    /// with all of them, tried when the first finds fewer than
+    /// [`RELAX_BELOW`](super::passes::RELAX_BELOW) hits (as a
     /// methodologist's «воспитательная работа» should also find «воспитательную систему»).
     /// A question or a description (see [`plan`]) needs only enough of its words, ranked by
     /// BM25 alone; its widened query is any of them.
