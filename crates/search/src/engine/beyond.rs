@@ -10,8 +10,9 @@ use tantivy::collector::Count;
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
 
-use super::plan;
-use super::{Engine, Filters, ITEM_SNIPPET_CHARS, Pipeline, RESOLUTION_SNIPPET_CHARS, facet_leaf};
+use super::plan::{self, Filters};
+use super::present::{ITEM_SNIPPET_CHARS, RESOLUTION_SNIPPET_CHARS, facet_leaf};
+use super::{Engine, Pipeline};
 use crate::SearchError;
 use crate::api::{Hit, Level, SearchRequest, UnderstoodQuery};
 

@@ -15,10 +15,11 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::FacetField;
+use super::collapse::{DistinctGroups, DistinctGroupsSegment};
 use super::facet_tables::{FacetTable, SegmentCounts, SegmentValues, ValueCounts};
 use super::packed::{PackedCounter, PackedFacts, PackedTest, RESOLUTION_BIT, WIDE_SHIFT};
 use super::ranking::{Ranking, RankingSegment, SortKey};
-use super::{DistinctGroups, DistinctGroupsSegment, FacetField};
 
 /// See the module documentation.
 pub(crate) struct MainPass<'a> {

@@ -1,5 +1,6 @@
-//! How the words of a query are matched: every word for a few keywords, enough of them for a
-//! question or a description.
+//! The plan of a search ([`Plan`], made by [`Engine::plan`]): the query corrected and
+//! understood, the filters in force, and the text queries; and how the words of a query are
+//! matched: every word for a few keywords, enough of them for a question or a description.
 //!
 //! People type two kinds of query. A few keywords («наставничество 2023», «ОВЗ сельская
 //! школа») mean every word, and hits with all of them come first. A question or a description
@@ -11,6 +12,14 @@
 //! Question words («какой», «сколько») and stop words decide nothing: they are left out.
 
 use edusearch_russian::{is_function_word, is_question_word, normalize_word, words};
+
+use tantivy::Searcher;
+
+use super::query::{TextQueries, sanitize};
+use super::{Engine, FacetField, Level, Pipeline};
+use crate::SearchError;
+use crate::api::{Correction, CorrectionKind, SearchRequest, parse_group_id};
+use crate::understand::{Understood, understand};
 
 /// The fields a question or description is matched in: what the documents say, in inflected
 /// and derived forms. Headings, addressees, topics and places help keywords find their
@@ -92,6 +101,132 @@ pub(crate) fn minimum_should_match(clauses: usize) -> usize {
         return clauses;
     }
     1 + clauses.div_ceil(2)
+}
+
+/// What a search looks for, made from its request by [`Engine::plan`]: the query as corrected
+/// and understood, the filters in force, and the text queries that rank the hits.
+pub(super) struct Plan {
+    /// The query's text, filters and inferences as read from its words.
+    pub(super) understood: Understood,
+    /// How the query was retyped or respelt, if it was.
+    pub(super) correction: Option<Correction>,
+    /// Whether the query is phrased as a question ([`is_question`]).
+    pub(super) question: bool,
+    /// The request's filters, else those read from the query's words.
+    pub(super) filters: Filters,
+    /// The text queries of the main passes.
+    pub(super) queries: TextQueries,
+}
+
+impl Engine {
+    /// The plan of a search: the query corrected (layout, spelling) and understood (with
+    /// the filters its words infer given back to words in a question), the filters, the text
+    /// queries.
+    pub(super) fn plan(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        pipeline: Pipeline,
+    ) -> Result<Plan, SearchError> {
+        let full = pipeline == Pipeline::Full;
+        let correctable = full && !request.literal;
+        // Forgiving input: a query typed in the Latin layout is retyped when that gives words
+        // the index knows (or can respell); misspelt words are respelt.
+        let retyped = if correctable {
+            self.retyped_layout(searcher, &request.q)?
+        } else {
+            None
+        };
+        let layout_fixed = retyped.is_some();
+        let mut query = retyped.unwrap_or_else(|| request.q.clone());
+        let mut understood = if full {
+            understand(&query)
+        } else {
+            Understood {
+                text: query.clone(),
+                ..Understood::default()
+            }
+        };
+        // A question or description is ranked by its words, the year or place it names among
+        // them: it is not meant as a filter («что случилось в 1992 году…»).
+        let question = is_question(&query);
+        if full
+            && !understood.inferred.is_empty()
+            && long_query_text(&sanitize(&understood.text), question).is_some()
+        {
+            understood.inferred_back_to_words();
+        }
+        let respelt =
+            correctable && self.respell_understood(searcher, &mut understood, &mut query)?;
+        let correction = (layout_fixed || respelt).then(|| Correction {
+            kind: if layout_fixed {
+                CorrectionKind::Layout
+            } else {
+                CorrectionKind::Spelling
+            },
+            original: request.q.clone(),
+            corrected: query.clone(),
+        });
+        let filters = Filters::of(request, &understood);
+        let queries = self.text_queries(&understood.text, pipeline, question);
+        Ok(Plan {
+            understood,
+            correction,
+            question,
+            filters,
+            queries,
+        })
+    }
+}
+
+/// A filter value the user set: given and not blank.
+pub(super) fn chosen(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|value| !value.trim().is_empty())
+}
+
+/// The filters of a search.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Filters {
+    pub(super) region: Option<String>,
+    pub(super) municipality: Option<String>,
+    pub(super) year: Option<i32>,
+    pub(super) year_to: Option<i32>,
+    pub(super) topic: Option<String>,
+    pub(super) addressee: Option<String>,
+    pub(super) topic_boost: Option<String>,
+    pub(super) level: Level,
+    /// Id of a group of recurring recommendations.
+    pub(super) group: Option<u64>,
+}
+
+impl Filters {
+    /// The request's filters, else those the query's words set.
+    pub(super) fn of(request: &SearchRequest, understood: &Understood) -> Self {
+        let (year, year_to) = match request.year {
+            Some(year) => (Some(year), request.year_to.filter(|to| *to > year)),
+            None => (understood.year, understood.year_to),
+        };
+        Filters {
+            region: chosen(&request.region).or_else(|| understood.region.clone()),
+            municipality: chosen(&request.municipality).or_else(|| understood.municipality.clone()),
+            year,
+            year_to,
+            topic: chosen(&request.topic).or_else(|| understood.topic.clone()),
+            addressee: chosen(&request.addressee),
+            topic_boost: understood.topic_boost.clone(),
+            level: request.level,
+            group: request.group.as_deref().and_then(parse_group_id),
+        }
+    }
+
+    /// Whether the filter of this facet's own field is set.
+    pub(super) fn filters(&self, facet: FacetField) -> bool {
+        match facet {
+            FacetField::Region => self.region.is_some(),
+            FacetField::Year => self.year.is_some(),
+            FacetField::Topic => self.topic.is_some(),
+        }
+    }
 }
 
 #[cfg(test)]

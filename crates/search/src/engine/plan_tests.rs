@@ -3,6 +3,7 @@
 
 use super::tests::{engine, search};
 use super::*;
+use crate::api::{DroppedFilter, FilterKind, Hit};
 
 #[test]
 fn an_inferred_year_that_finds_nothing_gives_way_with_a_notice() {

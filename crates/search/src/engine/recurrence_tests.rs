@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use edusearch_indexer::{BuildOptions, IndexRoot, NoProgress, build_index, collect_files};
 
 use super::*;
+use crate::api::Hit;
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, tempfile::TempDir, Engine)> = OnceLock::new();

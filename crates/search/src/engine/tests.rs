@@ -4,8 +4,11 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use edusearch_indexer::{BuildOptions, IndexRoot, NoProgress, build_index};
+use tantivy::query::AllQuery;
+use tantivy::schema::Value;
 
 use super::*;
+use crate::understand::understand;
 
 /// One index of the seed corpus shared by the tests of this module.
 pub(super) fn engine() -> &'static Engine {
