@@ -1,8 +1,11 @@
 //! The JSON API under `/api`.
 
+use std::fmt::Write;
+
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use edusearch_resolution::Resolution;
 use edusearch_search::{FacetCounts, SearchResponse};
@@ -140,4 +143,32 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
 )]
 pub async fn openapi_json() -> Response {
     Json(crate::openapi()).into_response()
+}
+
+/// `GET /metrics`.
+pub async fn metrics_handler(State(state): State<AppState>) -> Response {
+    let engine = state.engine();
+    let generation = state.generation_name();
+    let mut body = state
+        .metrics()
+        .render(engine.num_docs(), generation.as_deref());
+    let (hits, misses) = state.cache_counts();
+    body.push_str("# HELP edusearch_search_cache_requests_total Searches answered from the response cache (hit) or run (miss).\n");
+    body.push_str("# TYPE edusearch_search_cache_requests_total counter\n");
+    let _ = writeln!(
+        body,
+        "edusearch_search_cache_requests_total{{result=\"hit\"}} {hits}"
+    );
+    let _ = writeln!(
+        body,
+        "edusearch_search_cache_requests_total{{result=\"miss\"}} {misses}"
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }

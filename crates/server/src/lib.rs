@@ -73,6 +73,7 @@ mod error;
 mod format;
 mod listen;
 mod metrics;
+mod middleware;
 mod openapi;
 mod pages;
 mod params;
@@ -145,22 +146,24 @@ pub fn router(state: AppState) -> Router {
         .route("/resolutions/{id}/source", get(pages::resolution_source))
         .route("/static/{file}", get(pages::static_file))
         .route("/favicon.ico", get(pages::favicon))
-        .route("/metrics", get(metrics::metrics_handler))
+        .route("/metrics", get(api::metrics_handler))
         .nest("/api", api)
-        .fallback(error::not_found_fallback)
-        .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        .fallback(middleware::not_found_fallback)
+        .method_not_allowed_fallback(middleware::method_not_allowed_fallback)
         // Layers run bottom-up on the way in: metrics see every answer, timeouts included.
-        .layer(axum::middleware::from_fn(error::timeout_and_body_limit))
-        .layer(axum::middleware::from_fn(pages::security_headers))
+        .layer(axum::middleware::from_fn(
+            middleware::timeout_and_body_limit,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::track,
+            middleware::track,
         ))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(metrics::request_span)
+                .make_span_with(middleware::request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(state)
