@@ -65,19 +65,15 @@
 //! generation it opens a new engine and swaps it in. Requests already running keep the engine
 //! they started with.
 
-mod admin;
 mod api;
-mod beyond;
 mod cache;
 mod error;
 mod format;
 mod listen;
 mod metrics;
 mod middleware;
-mod openapi;
 mod pages;
 mod params;
-mod similar;
 mod state;
 
 use std::future::Future;
@@ -91,10 +87,10 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use api::openapi;
 pub use edusearch_search::limits;
 pub use error::ServerError;
 pub use listen::{ConnectionLimits, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, serve_connections};
-pub use openapi::openapi;
 pub use state::AppState;
 
 /// Longest time one request may take before it is answered with a `timeout` error.
@@ -127,26 +123,26 @@ pub const DEFAULT_CACHE_ENTRIES: usize = 1024;
 /// The whole application: pages, API, metrics and the middleware, without a socket.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/search", get(api::search))
-        .route("/resolutions/{id}", get(api::resolution))
+        .route("/search", get(api::search::search))
+        .route("/resolutions/{id}", get(api::resolutions::resolution))
         .route(
             "/resolutions/{id}/similar",
-            get(similar::similar_resolutions),
+            get(api::similar::similar_resolutions),
         )
-        .route("/items/{id}/similar", get(similar::similar_items))
-        .route("/facets", get(api::facets))
-        .route("/trends", get(beyond::trends))
-        .route("/export", get(beyond::export))
-        .route("/health", get(api::health))
-        .route("/openapi.json", get(api::openapi_json))
-        .route("/admin/reindex", axum::routing::post(admin::reindex));
+        .route("/items/{id}/similar", get(api::similar::similar_items))
+        .route("/facets", get(api::search::facets))
+        .route("/trends", get(api::export::trends))
+        .route("/export", get(api::export::export))
+        .route("/health", get(api::health::health))
+        .route("/openapi.json", get(api::openapi::openapi_json))
+        .route("/admin/reindex", axum::routing::post(api::admin::reindex));
     Router::new()
         .route("/", get(pages::search_page))
         .route("/resolutions/{id}", get(pages::resolution_page))
         .route("/resolutions/{id}/source", get(pages::resolution_source))
         .route("/static/{file}", get(pages::static_file))
         .route("/favicon.ico", get(pages::favicon))
-        .route("/metrics", get(api::metrics_handler))
+        .route("/metrics", get(api::health::metrics_handler))
         .nest("/api", api)
         .fallback(middleware::not_found_fallback)
         .method_not_allowed_fallback(middleware::method_not_allowed_fallback)
