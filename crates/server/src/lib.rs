@@ -68,7 +68,6 @@
 mod api;
 mod cache;
 mod error;
-mod format;
 mod listen;
 mod metrics;
 mod middleware;
