@@ -3,13 +3,53 @@
 use edusearch_search::{FacetValue, SearchRequest, SearchResponse};
 
 use super::format::group_digits;
-use super::urls::{page_href, with};
+use super::urls::{page_href, with, without_years_href};
 use super::views::{FacetGroup, FacetLink, PageLink, Pagination};
 
 /// Facet values shown before «Ещё».
 const FACET_VISIBLE: usize = 8;
 
-pub(crate) fn facet_group(
+/// The sidebar: regions, years and topics; `base` is the search with what was read from the
+/// query explicit.
+pub(crate) fn facet_groups(base: &SearchRequest, response: &SearchResponse) -> Vec<FacetGroup> {
+    let href = |change: &dyn Fn(&mut SearchRequest)| page_href(&with(base, change));
+    vec![
+        facet_group(
+            "facet-region",
+            "Регион",
+            &response.facets.region,
+            |value| {
+                href(&|next| {
+                    next.region = Some(value.to_string());
+                    // A town of another region would leave nothing.
+                    next.municipality = None;
+                })
+            },
+            href(&|next| next.region = None),
+        ),
+        facet_group(
+            "facet-year",
+            "Год",
+            &response.facets.year,
+            |value| {
+                href(&|next| {
+                    next.year = value.parse().ok();
+                    next.year_to = None;
+                })
+            },
+            without_years_href(base),
+        ),
+        facet_group(
+            "facet-topic",
+            "Тема",
+            &response.facets.topic,
+            |value| href(&|next| next.topic = Some(value.to_string())),
+            href(&|next| next.topic = None),
+        ),
+    ]
+}
+
+fn facet_group(
     id: &'static str,
     title: &'static str,
     values: &[FacetValue],

@@ -3,6 +3,7 @@
 //! build it, `urls` builds the links, `render` turns a template into a response.
 
 mod assets;
+mod chips;
 mod facets;
 mod format;
 mod hits;

@@ -3,7 +3,7 @@
 use edusearch_search::{FilterKind, SearchRequest, UnderstoodQuery};
 
 use super::urls::{page_href, with};
-use super::views::{DroppedView, Link};
+use super::views::{Chip, CorrectionView, DroppedView, Link, NoResults};
 
 /// Example queries offered on the start page and when nothing is found.
 const EXAMPLES: &[&str] = &[
@@ -93,4 +93,47 @@ pub(crate) fn dropped_view(
         label,
         href: page_href(&strict),
     })
+}
+
+/// The query as corrected, with the search for what was typed.
+pub(crate) fn correction_view(
+    request: &SearchRequest,
+    understood: &UnderstoodQuery,
+) -> Option<CorrectionView> {
+    understood
+        .correction
+        .as_ref()
+        .map(|correction| CorrectionView {
+            searched: correction.corrected.clone(),
+            original: correction.original.clone(),
+            original_href: page_href(&with(request, |next| {
+                next.q = correction.original.clone();
+                next.literal = true;
+            })),
+        })
+}
+
+/// Synonyms the query was widened with («ОВЗ — ограниченные возможности здоровья»).
+pub(crate) fn synonyms(understood: &UnderstoodQuery) -> Vec<String> {
+    understood
+        .synonyms
+        .iter()
+        .filter(|synonym| !synonym.alternatives.is_empty())
+        .map(|synonym| format!("{} — {}", synonym.matched, synonym.alternatives.join(", ")))
+        .collect()
+}
+
+/// What to try when nothing was found: removing each filter, fewer words, an example.
+pub(crate) fn no_results(chips: &[Chip], understood: &UnderstoodQuery) -> NoResults {
+    NoResults {
+        remove_filters: chips
+            .iter()
+            .map(|chip| Link {
+                label: format!("{}: {}", chip.kind, chip.value),
+                href: chip.remove_href.clone(),
+            })
+            .collect(),
+        fewer_words: understood.text.split_whitespace().count() > 1,
+        examples: example_links(),
+    }
 }

@@ -6,14 +6,15 @@ use axum::response::Response;
 use edusearch_search::{Level, SearchRequest, SearchResponse, Sort, Stats};
 
 use super::assets::ASSETS;
-use super::facets::{facet_group, pagination};
+use super::chips::chips;
+use super::facets::{facet_groups, pagination};
 use super::format::{count_of, group_digits, plural};
 use super::hits::hit_view;
 use super::insights;
-use super::notices::{dropped_view, example_links};
+use super::notices::{correction_view, dropped_view, example_links, no_results, synonyms};
 use super::render::{error_page, html_response};
 use super::urls::{explicit, has_filters, page_href, page_params, with};
-use super::views::{Chip, CorrectionView, Intro, Link, NoResults, ResultsView, SearchPage, Tab};
+use super::views::{Intro, ResultsView, SearchPage, Tab};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::params::Pairs;
@@ -126,67 +127,9 @@ fn intro(stats: &Stats) -> Intro {
 
 fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsView {
     let understood = &response.query;
+    // Links from the results keep what the engine read from the query as explicit filters.
     let base = explicit(request, understood);
-    let href = |change: &dyn Fn(&mut SearchRequest)| page_href(&with(&base, change));
-    let remove_year = href(&|next| {
-        next.year = None;
-        next.year_to = None;
-    });
-    let from_query = |taken: bool| taken.then_some("из запроса");
-
-    let mut chips = Vec::new();
-    if let Some(region) = &understood.region {
-        chips.push(Chip {
-            kind: "Регион",
-            value: region.clone(),
-            note: from_query(understood.region_from_query.is_some()),
-            remove_href: href(&|next| next.region = None),
-        });
-    }
-    if let Some(municipality) = &understood.municipality {
-        chips.push(Chip {
-            kind: "Муниципалитет",
-            value: municipality.clone(),
-            note: from_query(understood.municipality_from_query.is_some()),
-            remove_href: href(&|next| next.municipality = None),
-        });
-    }
-    if let Some(year) = understood.year {
-        let (kind, value) = match understood.year_to {
-            Some(last) if last > year => ("Годы", format!("{year}–{last}")),
-            _ => ("Год", year.to_string()),
-        };
-        chips.push(Chip {
-            kind,
-            value,
-            note: from_query(understood.year_from_query.is_some()),
-            remove_href: remove_year.clone(),
-        });
-    }
-    if let Some(topic) = &understood.topic {
-        chips.push(Chip {
-            kind: "Тема",
-            value: topic.clone(),
-            note: from_query(request.topic.is_none()),
-            remove_href: href(&|next| next.topic = None),
-        });
-    }
-    if let Some(addressee) = &understood.addressee {
-        chips.push(Chip {
-            kind: "Адресат",
-            value: addressee.clone(),
-            note: None,
-            remove_href: href(&|next| next.addressee = None),
-        });
-    }
-    if understood.group.is_some() {
-        chips.push(Chip {
-            kind: "Повторы",
-            value: "одна рекомендация во всех резолюциях".to_string(),
-            note: None,
-            remove_href: href(&|next| next.group = None),
-        });
-    }
+    let chips = chips(request, &base, understood);
     let clear_href = (chips.len() > 1).then(|| {
         page_href(&SearchRequest {
             q: base.q.clone(),
@@ -196,7 +139,37 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
             ..SearchRequest::default()
         })
     });
+    let listing_all = understood.text.trim().is_empty() && chips.is_empty();
+    let hl = understood.text.trim().to_string();
+    ResultsView {
+        summary: summary(request, response, listing_all),
+        range: range(response, listing_all),
+        clear_href,
+        level_tabs: level_tabs(request),
+        sort_tabs: sort_tabs(request, response),
+        collapse_tabs: collapse_tabs(request, response),
+        relaxed: understood.relaxed,
+        correction: correction_view(request, understood),
+        dropped: dropped_view(request, understood),
+        synonyms: synonyms(understood),
+        hits: response
+            .hits
+            .iter()
+            .map(|hit| hit_view(&base, hit, &hl))
+            .collect(),
+        facets: facet_groups(&base, response),
+        pagination: pagination(request, response),
+        empty: response
+            .hits
+            .is_empty()
+            .then(|| no_results(&chips, understood)),
+        chips,
+        insights: insights::insights(request, response),
+    }
+}
 
+/// «Найдено 12 рекомендаций», «Новые резолюции» or «Ничего не найдено».
+fn summary(request: &SearchRequest, response: &SearchResponse, listing_all: bool) -> String {
     let (one, few, many) = match request.level {
         Level::Items => ("рекомендация", "рекомендации", "рекомендаций"),
         Level::Resolutions => ("резолюция", "резолюции", "резолюций"),
@@ -207,8 +180,7 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
     } else {
         "Найдено"
     };
-    let listing_all = understood.text.trim().is_empty() && chips.is_empty();
-    let summary = if response.total == 0 {
+    if response.total == 0 {
         "Ничего не найдено".to_string()
     } else if listing_all {
         match request.level {
@@ -218,151 +190,91 @@ fn results_view(request: &SearchRequest, response: &SearchResponse) -> ResultsVi
         .to_string()
     } else {
         format!("{verb} {}", count_of(total, one, few, many))
-    };
+    }
+}
+
+/// «показаны 1–10», or «1–10 из 70» when everything is listed.
+fn range(response: &SearchResponse, listing_all: bool) -> Option<String> {
+    let total = response.total as u64;
     let first = (response.page - 1) * response.per_page + 1;
     let last = first + response.hits.len().saturating_sub(1);
-    let range = if listing_all {
+    if listing_all {
         (!response.hits.is_empty()).then(|| format!("{first}–{last} из {}", group_digits(total)))
     } else {
         (response.total > response.hits.len() && !response.hits.is_empty())
             .then(|| format!("показаны {first}–{last}"))
-    };
+    }
+}
 
-    let correction = understood
-        .correction
-        .as_ref()
-        .map(|correction| CorrectionView {
-            searched: correction.corrected.clone(),
-            original: correction.original.clone(),
-            original_href: page_href(&with(request, |next| {
-                next.q = correction.original.clone();
-                next.literal = true;
-            })),
-        });
-    let dropped = dropped_view(request, understood);
-    let synonyms = understood
-        .synonyms
-        .iter()
-        .filter(|synonym| !synonym.alternatives.is_empty())
-        .map(|synonym| format!("{} — {}", synonym.matched, synonym.alternatives.join(", ")))
-        .collect();
-
-    let hl = understood.text.trim().to_string();
-    let hits = response
-        .hits
-        .iter()
-        .map(|hit| hit_view(&base, hit, &hl))
-        .collect();
-
-    let facets = vec![
-        facet_group(
-            "facet-region",
-            "Регион",
-            &response.facets.region,
-            |value| {
-                href(&|next| {
-                    next.region = Some(value.to_string());
-                    // A town of another region would leave nothing.
-                    next.municipality = None;
-                })
-            },
-            href(&|next| next.region = None),
-        ),
-        facet_group(
-            "facet-year",
-            "Год",
-            &response.facets.year,
-            |value| {
-                href(&|next| {
-                    next.year = value.parse().ok();
-                    next.year_to = None;
-                })
-            },
-            remove_year.clone(),
-        ),
-        facet_group(
-            "facet-topic",
-            "Тема",
-            &response.facets.topic,
-            |value| href(&|next| next.topic = Some(value.to_string())),
-            href(&|next| next.topic = None),
-        ),
-    ];
-
-    let empty = response.hits.is_empty().then(|| NoResults {
-        remove_filters: chips
-            .iter()
-            .map(|chip| Link {
-                label: format!("{}: {}", chip.kind, chip.value),
-                href: chip.remove_href.clone(),
-            })
-            .collect(),
-        fewer_words: understood.text.split_whitespace().count() > 1,
-        examples: example_links(),
-    });
-
-    let tab = |label, change: &dyn Fn(&mut SearchRequest), current| Tab {
+/// A tab linking to the search with `change` applied.
+fn tab(
+    request: &SearchRequest,
+    label: &'static str,
+    change: impl FnOnce(&mut SearchRequest),
+    current: bool,
+) -> Tab {
+    Tab {
         label,
         href: page_href(&with(request, change)),
         current,
-    };
-    ResultsView {
-        summary,
-        range,
-        chips,
-        clear_href,
-        level_tabs: vec![
-            tab(
-                "Рекомендации",
-                &|next| next.level = Level::Items,
-                request.level == Level::Items,
-            ),
-            tab(
-                "Резолюции",
-                &|next| next.level = Level::Resolutions,
-                request.level == Level::Resolutions,
-            ),
-        ],
-        // Without words to rank by, hits come newest first whatever the order asked.
-        sort_tabs: if understood.text.trim().is_empty() || response.total == 0 {
-            Vec::new()
-        } else {
-            vec![
-                tab(
-                    "по релевантности",
-                    &|next| next.sort = Sort::Relevance,
-                    request.sort == Sort::Relevance,
-                ),
-                tab(
-                    "сначала новые",
-                    &|next| next.sort = Sort::Date,
-                    request.sort == Sort::Date,
-                ),
-            ]
-        },
-        collapse_tabs: if request.level == Level::Items
-            && understood.group.is_none()
-            && response.total_matches > 1
-        {
-            vec![
-                tab("все", &|next| next.collapse = false, !understood.collapse),
-                tab(
-                    "без повторов",
-                    &|next| next.collapse = true,
-                    understood.collapse,
-                ),
-            ]
-        } else {
-            Vec::new()
-        },
-        relaxed: understood.relaxed,
-        correction,
-        dropped,
-        synonyms,
-        hits,
-        facets,
-        pagination: pagination(request, response),
-        empty,
-        insights: insights::insights(request, response),
     }
+}
+
+fn level_tabs(request: &SearchRequest) -> Vec<Tab> {
+    vec![
+        tab(
+            request,
+            "Рекомендации",
+            |next| next.level = Level::Items,
+            request.level == Level::Items,
+        ),
+        tab(
+            request,
+            "Резолюции",
+            |next| next.level = Level::Resolutions,
+            request.level == Level::Resolutions,
+        ),
+    ]
+}
+
+fn sort_tabs(request: &SearchRequest, response: &SearchResponse) -> Vec<Tab> {
+    // Without words to rank by, hits come newest first whatever the order asked.
+    if response.query.text.trim().is_empty() || response.total == 0 {
+        return Vec::new();
+    }
+    vec![
+        tab(
+            request,
+            "по релевантности",
+            |next| next.sort = Sort::Relevance,
+            request.sort == Sort::Relevance,
+        ),
+        tab(
+            request,
+            "сначала новые",
+            |next| next.sort = Sort::Date,
+            request.sort == Sort::Date,
+        ),
+    ]
+}
+
+fn collapse_tabs(request: &SearchRequest, response: &SearchResponse) -> Vec<Tab> {
+    let understood = &response.query;
+    if request.level != Level::Items || understood.group.is_some() || response.total_matches <= 1 {
+        return Vec::new();
+    }
+    vec![
+        tab(
+            request,
+            "все",
+            |next| next.collapse = false,
+            !understood.collapse,
+        ),
+        tab(
+            request,
+            "без повторов",
+            |next| next.collapse = true,
+            understood.collapse,
+        ),
+    ]
 }

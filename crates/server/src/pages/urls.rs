@@ -62,6 +62,14 @@ pub fn with(request: &SearchRequest, change: impl FnOnce(&mut SearchRequest)) ->
     next
 }
 
+/// The search page for `base` without its years (from and to).
+pub(crate) fn without_years_href(base: &SearchRequest) -> String {
+    page_href(&with(base, |next| {
+        next.year = None;
+        next.year_to = None;
+    }))
+}
+
 /// Whether any filter is set.
 pub fn has_filters(request: &SearchRequest) -> bool {
     request.region.is_some()
