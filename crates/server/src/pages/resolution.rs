@@ -70,6 +70,45 @@ pub async fn resolution_page(
 
 fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
     let stems = mark_stems(hl);
+    let source_href = format!("/resolutions/{}/source", encode_component(&resolution.id));
+    let meta = meta_rows(resolution, &source_href);
+    let groups = item_groups(resolution, hl, &stems);
+    let back_href = if hl.trim().is_empty() {
+        "/".to_string()
+    } else {
+        page_href(&SearchRequest::query(hl))
+    };
+    ResolutionPage {
+        css: &ASSETS.css,
+        js: &ASSETS.js,
+        title: resolution.title.clone(),
+        back_href,
+        hl: hl.to_string(),
+        meta,
+        topics: resolution
+            .topics
+            .iter()
+            .map(|topic| Link {
+                label: topic.clone(),
+                href: page_href(&SearchRequest {
+                    topic: Some(topic.clone()),
+                    ..SearchRequest::default()
+                }),
+            })
+            .collect(),
+        item_count: group_digits(resolution.items.len() as u64),
+        groups,
+        body: paragraphs(&resolution.body)
+            .iter()
+            .map(|paragraph| mark_words(paragraph, &stems))
+            .collect(),
+        source_href,
+        similar: None,
+    }
+}
+
+/// The metadata rows: event, kind, dates, place, participants and sources.
+fn meta_rows(resolution: &Resolution, source_href: &str) -> Vec<MetaRow> {
     let mut meta = Vec::new();
     if let Some(event) = &resolution.event {
         meta.push(MetaRow {
@@ -126,11 +165,10 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             href: None,
         });
     }
-    let source_href = format!("/resolutions/{}/source", encode_component(&resolution.id));
     meta.push(MetaRow {
         label: "Источник",
         value: resolution.source.clone(),
-        href: Some(source_href.clone()),
+        href: Some(source_href.to_string()),
     });
     for url in web_sources(resolution) {
         meta.push(MetaRow {
@@ -139,13 +177,17 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             href: Some(url.to_string()),
         });
     }
+    meta
+}
 
+/// The items under their addressee headings, words of `hl` marked.
+fn item_groups(resolution: &Resolution, hl: &str, stems: &[String]) -> Vec<ItemGroup> {
     let mut groups: Vec<ItemGroup> = Vec::new();
     for item in &resolution.items {
         let view = ItemView {
             position: item.position,
             number: item.number.clone(),
-            html: mark_words(&item.text, &stems),
+            html: mark_words(&item.text, stems),
             item_id: similar::api_item_id(&resolution.id, item.position),
             similar_href: similar::similar_href(&resolution.id, item.position, hl),
             similar: None,
@@ -158,38 +200,7 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             }),
         }
     }
-    let back_href = if hl.trim().is_empty() {
-        "/".to_string()
-    } else {
-        page_href(&SearchRequest::query(hl))
-    };
-    ResolutionPage {
-        css: &ASSETS.css,
-        js: &ASSETS.js,
-        title: resolution.title.clone(),
-        back_href,
-        hl: hl.to_string(),
-        meta,
-        topics: resolution
-            .topics
-            .iter()
-            .map(|topic| Link {
-                label: topic.clone(),
-                href: page_href(&SearchRequest {
-                    topic: Some(topic.clone()),
-                    ..SearchRequest::default()
-                }),
-            })
-            .collect(),
-        item_count: group_digits(resolution.items.len() as u64),
-        groups,
-        body: paragraphs(&resolution.body)
-            .iter()
-            .map(|paragraph| mark_words(paragraph, &stems))
-            .collect(),
-        source_href,
-        similar: None,
-    }
+    groups
 }
 
 /// «11–12 сентября 2019», «30 августа – 1 сентября 2019».
