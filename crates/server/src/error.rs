@@ -10,7 +10,7 @@ use edusearch_search::{ErrorKind, SearchError};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::REQUEST_TIMEOUT;
+use crate::config::REQUEST_TIMEOUT;
 
 /// What can stop the server from starting or serving.
 #[derive(Debug, Error)]

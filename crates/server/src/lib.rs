@@ -67,6 +67,7 @@
 
 mod api;
 mod cache;
+mod config;
 mod error;
 mod listen;
 mod metrics;
@@ -76,9 +77,6 @@ mod params;
 mod state;
 
 use std::future::Future;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -87,37 +85,13 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use api::openapi;
+pub use config::{
+    BODY_LIMIT, DEFAULT_CACHE_ENTRIES, RELOAD_INTERVAL, REQUEST_TIMEOUT, ServerConfig,
+};
 pub use edusearch_search::limits;
 pub use error::ServerError;
 pub use listen::{ConnectionLimits, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, serve_connections};
 pub use state::AppState;
-
-/// Longest time one request may take before it is answered with a `timeout` error.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 16 * 1024;
-/// How often [`serve`] checks whether the index was rebuilt.
-pub const RELOAD_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Where the server finds its index and corpus, and where it listens.
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    /// The index root (holds the generations and `CURRENT`).
-    pub index_root: PathBuf,
-    /// The corpus folder the index was built from (source files are served from it).
-    pub data_dir: PathBuf,
-    /// Address to listen on.
-    pub addr: SocketAddr,
-    /// Bearer token that enables `POST /api/admin/reindex` (from `EDUSEARCH_ADMIN_TOKEN`);
-    /// `None` turns the endpoint off.
-    pub admin_token: Option<String>,
-    /// Search responses kept for repeated searches ([`DEFAULT_CACHE_ENTRIES`]); 0 turns the
-    /// cache off.
-    pub cache_entries: usize,
-}
-
-/// Search responses the server keeps by default (a response is ~10–60 KB).
-pub const DEFAULT_CACHE_ENTRIES: usize = 1024;
 
 /// The whole application: pages, API, metrics and the middleware, without a socket.
 pub fn router(state: AppState) -> Router {

@@ -8,9 +8,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::config::{BODY_LIMIT, REQUEST_TIMEOUT};
 use crate::error::ApiError;
 use crate::metrics::UNMATCHED;
-use crate::{AppState, BODY_LIMIT, REQUEST_TIMEOUT, pages};
+use crate::pages;
+use crate::state::AppState;
 
 fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/") || path == "/metrics"

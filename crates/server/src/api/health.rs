@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// The answer of `/api/health`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

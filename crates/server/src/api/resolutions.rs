@@ -5,8 +5,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use edusearch_resolution::Resolution;
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
 
 /// A whole resolution with its items.
 #[utoipa::path(

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use edusearch_search::{FacetCounts, SearchResponse};
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{Pairs, SEARCH_PARAMS, parse_level};
+use crate::state::AppState;
 
 /// Searches recommendation items or resolutions.
 #[utoipa::path(

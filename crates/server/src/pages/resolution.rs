@@ -17,10 +17,10 @@ use super::render::{error_page, html_response, not_found_page};
 use super::similar;
 use super::urls::{encode_component, page_href, url_host};
 use super::views::{ItemGroup, ItemView, Link, MetaRow, ResolutionPage};
-use crate::AppState;
 use crate::api::fetch_resolution;
 use crate::error::ApiError;
 use crate::params::Pairs;
+use crate::state::AppState;
 
 /// Largest source file served as text.
 const MAX_SOURCE_BYTES: u64 = 5 * 1024 * 1024;

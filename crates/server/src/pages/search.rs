@@ -15,9 +15,9 @@ use super::notices::{correction_view, dropped_view, example_links, no_results, s
 use super::render::{error_page, html_response};
 use super::urls::{explicit, has_filters, page_href, page_params, with};
 use super::views::{Intro, ResultsView, SearchPage, Tab};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::params::Pairs;
+use crate::state::AppState;
 
 /// Hits per page on the search page.
 const PAGE_SIZE: usize = 10;

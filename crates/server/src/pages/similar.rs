@@ -9,7 +9,7 @@ use edusearch_search::{ErrorKind, SearchError, SimilarItem, SimilarResolution, i
 
 use super::urls::encode_component;
 use super::views::{ResolutionPage, SimilarEntry};
-use crate::AppState;
+use crate::state::AppState;
 
 /// Similar resolutions listed on a resolution page.
 const PAGE_SIMILAR_RESOLUTIONS: usize = 5;
