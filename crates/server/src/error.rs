@@ -4,15 +4,13 @@ use std::borrow::Cow;
 use std::net::SocketAddr;
 
 use axum::Json;
-use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use edusearch_search::{ErrorKind, SearchError};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::{BODY_LIMIT, REQUEST_TIMEOUT, pages};
+use crate::config::REQUEST_TIMEOUT;
 
 /// What can stop the server from starting or serving.
 #[derive(Debug, Error)]
@@ -174,142 +172,9 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/metrics"
-}
-
-/// Unknown routes: a JSON 404 under `/api`, the HTML «not found» page elsewhere.
-pub async fn not_found_fallback(request: Request) -> Response {
-    if is_api(request.uri().path()) {
-        return ApiError::not_found("Нет такого адреса API. Описание API: /api/openapi.json")
-            .into_response();
-    }
-    pages::not_found_page()
-}
-
-/// Routes answered only to POST; every other route is GET (and HEAD).
-const POST_ROUTES: [&str; 1] = ["/api/admin/reindex"];
-
-/// A known route with another method than the one it answers; the message names that one.
-pub async fn method_not_allowed_fallback(request: Request) -> Response {
-    let (method, allow) = if POST_ROUTES.contains(&request.uri().path()) {
-        ("POST", "POST")
-    } else {
-        ("GET", "GET, HEAD")
-    };
-    let mut response = ApiError {
-        status: StatusCode::METHOD_NOT_ALLOWED,
-        code: "method_not_allowed",
-        message: format!("Этот адрес поддерживает только {method}").into(),
-    }
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
-    response
-}
-
-/// Refuses oversized bodies and answers requests that run longer than [`REQUEST_TIMEOUT`].
-pub async fn timeout_and_body_limit(request: Request, next: Next) -> Response {
-    let declared_length = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared_length.is_some_and(|length| length > BODY_LIMIT as u64) {
-        return ApiError {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: "body_too_large",
-            message: format!("Тело запроса больше {BODY_LIMIT} байт").into(),
-        }
-        .into_response();
-    }
-    let api = is_api(request.uri().path());
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(timeout_s = REQUEST_TIMEOUT.as_secs(), "request timed out");
-            if api {
-                ApiError::timeout().into_response()
-            } else {
-                pages::error_page(ApiError::timeout())
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use axum::Router;
-    use axum::body::Body;
-    use axum::routing::get;
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-
     use super::*;
-
-    async fn answer(router: Router, request: axum::http::Request<Body>) -> (StatusCode, String) {
-        let response = router.oneshot(request).await.unwrap();
-        let status = response.status();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8(body.to_vec()).unwrap())
-    }
-
-    fn slow_router() -> Router {
-        Router::new()
-            .route(
-                "/api/slow",
-                get(|| async {
-                    tokio::time::sleep(REQUEST_TIMEOUT * 6).await;
-                    "late"
-                }),
-            )
-            .layer(axum::middleware::from_fn(timeout_and_body_limit))
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_slow_request_is_answered_with_a_timeout_error() {
-        let request = axum::http::Request::get("/api/slow")
-            .body(Body::empty())
-            .unwrap();
-        let (status, body) = answer(slow_router(), request).await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-        assert!(
-            body.starts_with("{\"error\":{\"code\":\"timeout\""),
-            "{body}"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_large_body_is_refused_before_the_handler() {
-        let request = axum::http::Request::post("/api/slow")
-            .header(header::CONTENT_LENGTH, (BODY_LIMIT + 1).to_string())
-            .body(Body::from(vec![0_u8; BODY_LIMIT + 1]))
-            .unwrap();
-        let (status, body) = answer(slow_router(), request).await;
-        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(body.contains("body_too_large"), "{body}");
-    }
-
-    /// `GET /api/admin/reindex` said «Этот адрес поддерживает только GET».
-    #[tokio::test]
-    async fn a_wrong_method_on_reindex_names_post() {
-        let router = Router::new()
-            .route("/api/admin/reindex", axum::routing::post(|| async { "" }))
-            .route("/api/search", get(|| async { "" }))
-            .method_not_allowed_fallback(method_not_allowed_fallback);
-        let request = axum::http::Request::get("/api/admin/reindex")
-            .body(Body::empty())
-            .unwrap();
-        let (status, body) = answer(router.clone(), request).await;
-        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-        assert!(body.contains("только POST"), "{body}");
-        let request = axum::http::Request::post("/api/search")
-            .body(Body::empty())
-            .unwrap();
-        let (_, body) = answer(router, request).await;
-        assert!(body.contains("только GET"), "{body}");
-    }
 
     #[test]
     fn search_errors_map_to_statuses_without_internal_details() {

@@ -65,24 +65,18 @@
 //! generation it opens a new engine and swaps it in. Requests already running keep the engine
 //! they started with.
 
-mod admin;
 mod api;
-mod beyond;
 mod cache;
+mod config;
 mod error;
-mod format;
 mod listen;
 mod metrics;
-mod openapi;
+mod middleware;
 mod pages;
 mod params;
-mod similar;
 mod state;
 
 use std::future::Future;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -90,77 +84,55 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use api::openapi;
+pub use config::{
+    BODY_LIMIT, DEFAULT_CACHE_ENTRIES, RELOAD_INTERVAL, REQUEST_TIMEOUT, ServerConfig,
+};
 pub use edusearch_search::limits;
 pub use error::ServerError;
 pub use listen::{ConnectionLimits, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, serve_connections};
-pub use openapi::openapi;
 pub use state::AppState;
-
-/// Longest time one request may take before it is answered with a `timeout` error.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 16 * 1024;
-/// How often [`serve`] checks whether the index was rebuilt.
-pub const RELOAD_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Where the server finds its index and corpus, and where it listens.
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    /// The index root (holds the generations and `CURRENT`).
-    pub index_root: PathBuf,
-    /// The corpus folder the index was built from (source files are served from it).
-    pub data_dir: PathBuf,
-    /// Address to listen on.
-    pub addr: SocketAddr,
-    /// Bearer token that enables `POST /api/admin/reindex` (from `EDUSEARCH_ADMIN_TOKEN`);
-    /// `None` turns the endpoint off.
-    pub admin_token: Option<String>,
-    /// Search responses kept for repeated searches ([`DEFAULT_CACHE_ENTRIES`]); 0 turns the
-    /// cache off.
-    pub cache_entries: usize,
-}
-
-/// Search responses the server keeps by default (a response is ~10–60 KB).
-pub const DEFAULT_CACHE_ENTRIES: usize = 1024;
 
 /// The whole application: pages, API, metrics and the middleware, without a socket.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/search", get(api::search))
-        .route("/resolutions/{id}", get(api::resolution))
+        .route("/search", get(api::search::search))
+        .route("/resolutions/{id}", get(api::resolutions::resolution))
         .route(
             "/resolutions/{id}/similar",
-            get(similar::similar_resolutions),
+            get(api::similar::similar_resolutions),
         )
-        .route("/items/{id}/similar", get(similar::similar_items))
-        .route("/facets", get(api::facets))
-        .route("/trends", get(beyond::trends))
-        .route("/export", get(beyond::export))
-        .route("/health", get(api::health))
-        .route("/openapi.json", get(api::openapi_json))
-        .route("/admin/reindex", axum::routing::post(admin::reindex));
+        .route("/items/{id}/similar", get(api::similar::similar_items))
+        .route("/facets", get(api::search::facets))
+        .route("/trends", get(api::export::trends))
+        .route("/export", get(api::export::export))
+        .route("/health", get(api::health::health))
+        .route("/openapi.json", get(api::openapi::openapi_json))
+        .route("/admin/reindex", axum::routing::post(api::admin::reindex));
     Router::new()
         .route("/", get(pages::search_page))
         .route("/resolutions/{id}", get(pages::resolution_page))
         .route("/resolutions/{id}/source", get(pages::resolution_source))
         .route("/static/{file}", get(pages::static_file))
         .route("/favicon.ico", get(pages::favicon))
-        .route("/metrics", get(metrics::metrics_handler))
+        .route("/metrics", get(api::health::metrics_handler))
         .nest("/api", api)
-        .fallback(error::not_found_fallback)
-        .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        .fallback(middleware::not_found_fallback)
+        .method_not_allowed_fallback(middleware::method_not_allowed_fallback)
         // Layers run bottom-up on the way in: metrics see every answer, timeouts included.
-        .layer(axum::middleware::from_fn(error::timeout_and_body_limit))
-        .layer(axum::middleware::from_fn(pages::security_headers))
+        .layer(axum::middleware::from_fn(
+            middleware::timeout_and_body_limit,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::track,
+            middleware::track,
         ))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(metrics::request_span)
+                .make_span_with(middleware::request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(state)

@@ -1,17 +1,10 @@
-//! Prometheus metrics (hand-rolled text format) and the request span for the trace layer.
+//! Prometheus metrics: the counters of the server and their hand-rolled text format.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-use crate::AppState;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Upper bounds of the latency histogram buckets, in seconds.
 const LATENCY_BUCKETS: [f64; 12] = [
@@ -19,9 +12,9 @@ const LATENCY_BUCKETS: [f64; 12] = [
 ];
 
 /// Route label of requests that matched no route (kept constant to bound cardinality).
-const UNMATCHED: &str = "unmatched";
+pub const UNMATCHED: &str = "unmatched";
 
-/// Counters of the server, rendered by [`metrics_handler`].
+/// Counters of the server, rendered by `GET /metrics`.
 #[derive(Debug, Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<RequestKey, u64>>,
@@ -73,7 +66,7 @@ impl Metrics {
         self.reload_failures.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
         let key = RequestKey {
             route: route.to_string(),
             method: method.to_string(),
@@ -177,65 +170,4 @@ fn label(value: &str) -> String {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
-}
-
-fn route_of(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| UNMATCHED.to_string(), |path| path.as_str().to_string())
-}
-
-/// Middleware counting every request by route and status and timing it.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let route = route_of(&request);
-    let method = request.method().as_str().to_string();
-    let response = next.run(request).await;
-    state.metrics().observe(
-        &route,
-        &method,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
-}
-
-/// `GET /metrics`.
-pub async fn metrics_handler(State(state): State<AppState>) -> Response {
-    let engine = state.engine();
-    let generation = state.generation_name();
-    let mut body = state
-        .metrics()
-        .render(engine.num_docs(), generation.as_deref());
-    let (hits, misses) = state.cache_counts();
-    body.push_str("# HELP edusearch_search_cache_requests_total Searches answered from the response cache (hit) or run (miss).\n");
-    body.push_str("# TYPE edusearch_search_cache_requests_total counter\n");
-    let _ = writeln!(
-        body,
-        "edusearch_search_cache_requests_total{{result=\"hit\"}} {hits}"
-    );
-    let _ = writeln!(
-        body,
-        "edusearch_search_cache_requests_total{{result=\"miss\"}} {misses}"
-    );
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        body,
-    )
-        .into_response()
-}
-
-/// The span of one request in the logs: method, route and path (the query string is left out,
-/// it may be long; the page and API log what was searched for).
-pub fn request_span(request: &Request) -> tracing::Span {
-    tracing::info_span!(
-        "request",
-        method = %request.method(),
-        route = %route_of(request),
-        path = %request.uri().path(),
-    )
 }

@@ -3,9 +3,9 @@
 
 use edusearch_search::{FacetValue, Level, SearchRequest, SearchResponse};
 
-use super::{Link, explicit};
-use crate::format::{count_of, group_digits};
-use crate::params::{encode_component, page_href, page_params, with};
+use super::format::{count_of, group_digits};
+use super::urls::{encode_component, explicit, page_href, page_params, with};
+use super::views::{Insights, Link, YearBar};
 
 /// Regions listed under the chart.
 const TOP_REGIONS: usize = 5;
@@ -19,54 +19,6 @@ const LABEL_ROOM: u32 = 14;
 const BAR_MAX_WIDTH: u32 = 36;
 /// Space between bars.
 const BAR_GAP: u32 = 4;
-
-/// One bar of the year chart.
-#[derive(Debug, Clone)]
-pub struct YearBar {
-    /// The year («2023»), or its short form under narrow bars («’23»).
-    pub label: String,
-    /// «2023: 12 рекомендаций» for `<title>` and `aria-label`.
-    pub title: String,
-    /// The count shown above the bar.
-    pub count: String,
-    /// The search in this year.
-    pub href: String,
-    /// Whether this year is the filter in force.
-    pub selected: bool,
-    /// Geometry, in SVG user units.
-    pub x: u32,
-    /// Top of the bar.
-    pub y: u32,
-    /// Bar width.
-    pub width: u32,
-    /// Bar height.
-    pub height: u32,
-    /// Centre of the bar (for the labels).
-    pub center: u32,
-    /// Baseline of the count label.
-    pub count_y: u32,
-}
-
-/// The overview of a non-empty result.
-#[derive(Debug, Clone)]
-pub struct Insights {
-    /// «Рекомендации по годам».
-    pub chart_title: String,
-    /// Bars in ascending year order (empty when no hit has a year).
-    pub bars: Vec<YearBar>,
-    /// SVG width and height.
-    pub width: u32,
-    /// SVG height.
-    pub height: u32,
-    /// Baseline of the year labels.
-    pub label_y: u32,
-    /// The most frequent regions, each a link applying it, with its count.
-    pub regions: Vec<(Link, String)>,
-    /// Download of every hit (up to the cap) as CSV.
-    pub csv_href: String,
-    /// The same as JSON Lines.
-    pub jsonl_href: String,
-}
 
 /// The overview of a result, `None` when nothing was found.
 pub fn insights(request: &SearchRequest, response: &SearchResponse) -> Option<Insights> {

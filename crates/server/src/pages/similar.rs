@@ -7,9 +7,9 @@
 
 use edusearch_search::{ErrorKind, SearchError, SimilarItem, SimilarResolution, item_id};
 
-use super::ResolutionPage;
-use crate::AppState;
-use crate::params::encode_component;
+use super::urls::encode_component;
+use super::views::{ResolutionPage, SimilarEntry};
+use crate::state::AppState;
 
 /// Similar resolutions listed on a resolution page.
 const PAGE_SIMILAR_RESOLUTIONS: usize = 5;
@@ -17,19 +17,6 @@ const PAGE_SIMILAR_RESOLUTIONS: usize = 5;
 const PAGE_SIMILAR_ITEMS: usize = 3;
 /// Characters of a similar item's text shown.
 const ITEM_TEXT_CHARS: usize = 240;
-
-/// One similar resolution or item, as listed.
-#[derive(Debug, Clone)]
-pub struct SimilarEntry {
-    /// Its page (at the item, for an item).
-    pub href: String,
-    /// The title, or the item's text.
-    pub label: String,
-    /// «г. Мегион · Ханты-Мансийский автономный округ — Югра · 2019».
-    pub place: String,
-    /// Topics shared with the page's resolution, comma-separated (resolutions only).
-    pub shared_topics: String,
-}
 
 /// What the similarity queries of one page view found; `None` where a query failed.
 pub struct Similar {

@@ -1,5 +1,7 @@
 //! The OpenAPI description, generated from the handlers' types.
 
+use axum::Json;
+use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -12,16 +14,16 @@ use utoipa::OpenApi;
             page × per_page ≤ 10000, request timeout 10 s."
     ),
     paths(
-        crate::api::search,
-        crate::api::resolution,
-        crate::similar::similar_resolutions,
-        crate::similar::similar_items,
-        crate::api::facets,
-        crate::beyond::trends,
-        crate::beyond::export,
-        crate::api::health,
-        crate::api::openapi_json,
-        crate::admin::reindex
+        super::search::search,
+        super::resolutions::resolution,
+        super::similar::similar_resolutions,
+        super::similar::similar_items,
+        super::search::facets,
+        super::export::trends,
+        super::export::export,
+        super::health::health,
+        openapi_json,
+        super::admin::reindex
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     tags(
@@ -36,4 +38,15 @@ struct ApiDoc;
 /// The OpenAPI 3 document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// The OpenAPI description of this API.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "service",
+    responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json"))
+)]
+pub async fn openapi_json() -> Response {
+    Json(openapi()).into_response()
 }

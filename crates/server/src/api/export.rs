@@ -7,9 +7,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use edusearch_search::{EXPORT_CAP, TrendBy, Trends, write_csv, write_jsonl};
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{Pairs, SEARCH_PARAMS};
+use crate::state::AppState;
 
 /// Search parameters that make no sense when every hit is counted or exported.
 const PAGING_PARAMS: [&str; 2] = ["page", "per_page"];

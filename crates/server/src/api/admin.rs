@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use edusearch_indexer::{BuildOptions, BuildReport, IndexError, NoProgress, build_index};
 use serde::Serialize;
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// What a reindex did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -9,9 +9,9 @@ use edusearch_search::{
     parse_item_id,
 };
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::Pairs;
+use crate::state::AppState;
 
 /// Parameters of the similar-entries endpoints.
 #[derive(Debug, utoipa::IntoParams)]

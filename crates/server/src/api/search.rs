@@ -1,0 +1,69 @@
+//! `GET /api/search` and `GET /api/facets`.
+
+use axum::Json;
+use axum::extract::State;
+use edusearch_search::{FacetCounts, SearchResponse};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::params::{Pairs, SEARCH_PARAMS, parse_level};
+use crate::state::AppState;
+
+/// Searches recommendation items or resolutions.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    tag = "search",
+    params(edusearch_search::SearchRequest),
+    responses(
+        (status = 200, description = "Hits of the page, the query as understood, facet counts", body = SearchResponse),
+        (status = 400, description = "Invalid parameter (code: unknown_parameter, duplicate_parameter, invalid_year, invalid_year_to, invalid_level, invalid_sort, invalid_page, invalid_per_page, invalid_literal, invalid_parameter, query_too_long, per_page_out_of_range, page_out_of_range, year_out_of_range, filter_too_long)", body = ErrorBody),
+        (status = 503, description = "Timeout or index unavailable", body = ErrorBody),
+    )
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    pairs: Pairs,
+) -> Result<Json<SearchResponse>, ApiError> {
+    pairs.check_strict(SEARCH_PARAMS.as_slice())?;
+    let request = pairs.search_request()?;
+    let response = state.search(request).await?;
+    tracing::info!(
+        q = ?response.query.raw,
+        total = response.total,
+        took_ms = response.took_ms,
+        "search"
+    );
+    Ok(Json(response))
+}
+
+/// Parameters of `/api/facets`.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct FacetsParams {
+    /// `items` (default) or `resolutions`: what is counted.
+    level: Option<edusearch_search::Level>,
+}
+
+/// Every region, year and topic with its count of items or resolutions.
+#[utoipa::path(
+    get,
+    path = "/api/facets",
+    tag = "search",
+    params(FacetsParams),
+    responses(
+        (status = 200, description = "Facet values with counts", body = FacetCounts),
+        (status = 400, description = "Invalid parameter (code: unknown_parameter, invalid_level)", body = ErrorBody),
+    )
+)]
+pub async fn facets(
+    State(state): State<AppState>,
+    pairs: Pairs,
+) -> Result<Json<FacetCounts>, ApiError> {
+    pairs.check_strict(&["level"])?;
+    let level = parse_level(pairs.get("level").unwrap_or_default())?;
+    let counts = state
+        .run_blocking(move |engine| engine.all_facets(level).map_err(ApiError::from))
+        .await?;
+    Ok(Json(counts))
+}
