@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use edusearch_search::{Engine, SearchRequest, TrendBy};
 
-/// The query mix: (kind, query). Shared with `bench/load.sh` and `bench/pg_compare.sh`.
+/// The query mix: (kind, query). The same list as `benches/compare/queries.tsv`, which the
+/// scripts beside it read (`load.sh`, `pg_compare.sh`, `xapian_compare.sh`).
 pub const QUERIES: &[(&str, &str)] = &[
     ("common term", "профориентация"),
     ("rare term", "ксенофобия"),

@@ -11,7 +11,7 @@
 //! `edusearch search Q --level resolutions` does, and the question's own paragraph is the one
 //! relevant document. Prints MRR@10, recall@1 and recall@10 over all questions, for edusearch
 //! and — where Debian's `python3-xapian` is installed — for plain Xapian BM25 with the Snowball
-//! stemmer (`bench/xapian_retrieval.py`), side by side in one run.
+//! stemmer (`benches/compare/xapian_retrieval.py`), side by side in one run.
 //!
 //! A measurement, not a test: it fails only when it cannot measure.
 
@@ -212,8 +212,8 @@ fn print_row(engine: &str, ranks: &[usize]) {
     println!("| {engine} | {mrr:.3} | {at_1:.3} | {at_10:.3} |");
 }
 
-/// Xapian's ranks from `bench/xapian_retrieval.py` under Debian's python3, or `None` when its
-/// Xapian bindings are missing.
+/// Xapian's ranks from `benches/compare/xapian_retrieval.py` under Debian's python3, or `None`
+/// when its Xapian bindings are missing.
 fn xapian_ranks(repo: &Path, set: &Path) -> Result<Option<(String, Vec<usize>)>> {
     let python = "/usr/bin/python3";
     let has_xapian = Command::new(python)
@@ -224,13 +224,13 @@ fn xapian_ranks(repo: &Path, set: &Path) -> Result<Option<(String, Vec<usize>)>>
         return Ok(None);
     }
     let output = Command::new(python)
-        .arg(repo.join("bench/xapian_retrieval.py"))
+        .arg(repo.join("benches/compare/xapian_retrieval.py"))
         .arg(set)
         .output()
-        .context("failed to run bench/xapian_retrieval.py")?;
+        .context("failed to run benches/compare/xapian_retrieval.py")?;
     if !output.status.success() {
         bail!(
-            "bench/xapian_retrieval.py failed: {}",
+            "benches/compare/xapian_retrieval.py failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }

@@ -1,4 +1,4 @@
-# Shared by bench/load.sh and bench/pg_compare.sh (sourced, not run).
+# Shared by benches/compare/load.sh and benches/compare/pg_compare.sh (sourced, not run).
 #
 # Environment (all optional):
 #   EDUSEARCH_BENCH_RESOLUTIONS  corpus size (default 10000)
@@ -7,14 +7,14 @@
 #   EDUSEARCH_BIN                edusearch binary (default target/release/edusearch)
 #   PORT                         loopback port of the edusearch server (default 18080)
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 SIZE=${EDUSEARCH_BENCH_RESOLUTIONS:-10000}
 DATA=${EDUSEARCH_BENCH_DATA:-$TARGET/bench-corpus/seed1-$SIZE}
 INDEX=${EDUSEARCH_BENCH_INDEX:-$TARGET/bench-index/seed1-$SIZE}
 BIN=${EDUSEARCH_BIN:-$TARGET/release/edusearch}
 PORT=${PORT:-18080}
-QUERIES_TSV=$ROOT/bench/queries.tsv
+QUERIES_TSV=$ROOT/benches/compare/queries.tsv
 SERVER_PID=
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Mixed HTTP load over loopback: searches alongside exports, trends and similar lookups.
 #
-#   bench/load_mix.sh                                  # 10,000 resolutions, 20 s, c = 64
-#   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=10s bench/load_mix.sh
-#   CONNECTIONS=64 HEAVY_SHARE=2 PORT=18080 bench/load_mix.sh
+#   benches/compare/load_mix.sh                                  # 10,000 resolutions, 20 s, c = 64
+#   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=10s benches/compare/load_mix.sh
+#   CONNECTIONS=64 HEAVY_SHARE=2 PORT=18080 benches/compare/load_mix.sh
 #
-# Two wrk runs at once against one release server (bench/common.sh builds what is missing):
+# Two wrk runs at once against one release server (benches/compare/common.sh builds what is missing):
 # CONNECTIONS / HEAVY_SHARE connections ask for the expensive endpoints (/api/export as JSONL
 # and CSV, /api/trends by year, region and topic, /api/resolutions/{id}/similar,
-# /api/items/{id}/similar), the rest search with the query mix of bench/queries.tsv. The
+# /api/items/{id}/similar), the rest search with the query mix of benches/compare/queries.tsv. The
 # response cache is off (EDUSEARCH_CACHE_ENTRIES=0 unless set), so every search is searched.
 # What must hold: no search fails (the expensive endpoints have their own budget and answer
 # `busy` with Retry-After when it is full); the search p99 is printed, and how many expensive

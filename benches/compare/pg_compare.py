@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loads the exported items into PostgreSQL and times the query mix there and on edusearch.
 
-Run by bench/pg_compare.sh (which starts both servers); needs psycopg2 (Debian
+Run by benches/compare/pg_compare.sh (which starts both servers); needs psycopg2 (Debian
 python3-psycopg2). Each search is the same work on both sides: the top 20 ranked items with a
 highlight, the total, and facet counts by region and year. PostgreSQL ranks with ts_rank_cd over
 a tsvector GENERATED column (`russian` configuration) with a GIN index.

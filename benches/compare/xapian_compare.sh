@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Xapian against edusearch on the same generated items, side by side (the optional third engine
-# of the performance comparison; PostgreSQL is bench/pg_compare.sh).
+# of the performance comparison; PostgreSQL is benches/compare/pg_compare.sh).
 #
-#   bench/xapian_compare.sh                             # 10,000 resolutions
-#   EDUSEARCH_BENCH_RESOLUTIONS=500 REPEAT=10 bench/xapian_compare.sh
+#   benches/compare/xapian_compare.sh                             # 10,000 resolutions
+#   EDUSEARCH_BENCH_RESOLUTIONS=500 REPEAT=10 benches/compare/xapian_compare.sh
 #
-# Builds what is missing (release binary, corpus, index; see bench/common.sh), exports the
+# Builds what is missing (release binary, corpus, index; see benches/compare/common.sh), exports the
 # parsed items as TSV (`corpus-gen export`, the same parser the index uses), installs Debian's
 # python3-xapian when missing (as root), indexes the items into a Xapian database in a temporary
 # folder (Russian Snowball stemmer, positions, region and year as filter terms and values),
 # starts `edusearch serve` on 127.0.0.1:PORT with its response cache off, and times the query mix
-# of bench/queries.tsv on both (bench/xapian_compare.py). Then Xapian's nDCG@10 on the judged
+# of benches/compare/queries.tsv on both (benches/compare/xapian_compare.py). Then Xapian's nDCG@10 on the judged
 # queries of tests/relevance over the seed corpus (compare with `cargo bench --bench relevance`).
 # Removes the database and stops the server at the end.
 set -euo pipefail
@@ -45,6 +45,6 @@ export EDUSEARCH_CACHE_ENTRIES=0
 start_server
 machine_info
 echo "edusearch: $INDEX, cold start ${COLD_START_MS} ms"
-$PYTHON "$ROOT/bench/xapian_compare.py" \
+$PYTHON "$ROOT/benches/compare/xapian_compare.py" \
     --db "$XAPIAN_DIR" --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" \
     --repeat "$REPEAT" --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV"

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # PostgreSQL full-text search against edusearch on the same generated items, side by side.
 #
-#   bench/pg_compare.sh                             # 10,000 resolutions
-#   EDUSEARCH_BENCH_RESOLUTIONS=500 REPEAT=10 bench/pg_compare.sh
+#   benches/compare/pg_compare.sh                             # 10,000 resolutions
+#   EDUSEARCH_BENCH_RESOLUTIONS=500 REPEAT=10 benches/compare/pg_compare.sh
 #
-# Builds what is missing (release binary, corpus, index; see bench/common.sh), exports the
+# Builds what is missing (release binary, corpus, index; see benches/compare/common.sh), exports the
 # parsed items as TSV (`corpus-gen export`, the same parser the index uses), installs Debian's
 # postgresql and python3-psycopg2 when missing (as root), starts a private cluster in a
 # temporary folder on 127.0.0.1:PG_PORT (as the `postgres` user when run as root: root cannot
 # run postgres), loads the items into a table with a tsvector GENERATED column (`russian`) and a
 # GIN index, starts `edusearch serve` on 127.0.0.1:PORT, and times the query mix of
-# bench/queries.tsv on both (bench/pg_compare.py). Then PostgreSQL's nDCG@10 on the judged
+# benches/compare/queries.tsv on both (benches/compare/pg_compare.py). Then PostgreSQL's nDCG@10 on the judged
 # queries of tests/relevance over the seed corpus (compare with `cargo bench --bench relevance`).
 # Tears both down at the end.
 set -euo pipefail
@@ -72,7 +72,7 @@ export EDUSEARCH_CACHE_ENTRIES=0
 start_server
 machine_info
 echo "postgres: $("$PG_BIN/postgres" --version); edusearch: $INDEX, cold start ${COLD_START_MS} ms"
-$PYTHON "$ROOT/bench/pg_compare.py" \
+$PYTHON "$ROOT/benches/compare/pg_compare.py" \
     --dsn "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" \
     --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" --repeat "$REPEAT" \
     --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV"

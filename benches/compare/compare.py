@@ -1,4 +1,4 @@
-"""What the engine comparisons share (bench/pg_compare.py, bench/xapian_compare.py): the query
+"""What the engine comparisons share (benches/compare/pg_compare.py, benches/compare/xapian_compare.py): the query
 mix, edusearch's side over HTTP, the timing and the table, and nDCG@10 as
 `edusearch_search::eval::ndcg_at` computes it."""
 
@@ -44,7 +44,7 @@ def judged_queries(path):
 
 
 def read_kinds(path):
-    """(kind, query) of each line of bench/queries.tsv."""
+    """(kind, query) of each line of benches/compare/queries.tsv."""
     kinds = []
     with open(path, encoding="utf-8") as lines:
         for line in lines:

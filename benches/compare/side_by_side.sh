@@ -3,9 +3,9 @@
 #
 #   cargo build --release -p edusearch-search --example query_speed
 #   cp target/release/examples/query_speed /tmp/qs-new     # and a build of the old commit as /tmp/qs-old
-#   bench/side_by_side.sh /tmp/qs-old /tmp/qs-new INDEX_DIR [ROUNDS]
+#   benches/compare/side_by_side.sh /tmp/qs-old /tmp/qs-new INDEX_DIR [ROUNDS]
 #
-# For each query of bench/queries.tsv, runs the two `query_speed` binaries alternately ROUNDS
+# For each query of benches/compare/queries.tsv, runs the two `query_speed` binaries alternately ROUNDS
 # times (default 5), 30 searches each, and prints the median of their p50s and the ratio.
 set -euo pipefail
 old=$1 new=$2 index=$3 rounds=${4:-5}

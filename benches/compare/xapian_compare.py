@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Indexes the exported items with Xapian and times the query mix there and on edusearch.
 
-Run by bench/xapian_compare.sh (which starts edusearch); needs Debian's python3-xapian. Each
+Run by benches/compare/xapian_compare.sh (which starts edusearch); needs Debian's python3-xapian. Each
 search is the same work on both sides: the top 20 ranked items with a snippet, the exact total,
 and counts by region and year (ValueCountMatchSpy over every match: `checkatleast` = all
 documents). Xapian indexes with its Russian Snowball stemmer (TermGenerator, STEM_SOME,

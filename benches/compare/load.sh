@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # HTTP load test of the release server with wrk, over loopback.
 #
-#   bench/load.sh                                     # 10,000 resolutions, 20 s per level
-#   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=5s bench/load.sh
-#   CONNECTIONS="1 8 64" PORT=18080 bench/load.sh
-#   EDUSEARCH_CACHE_ENTRIES=0 bench/load.sh           # without the server's response cache
+#   benches/compare/load.sh                                     # 10,000 resolutions, 20 s per level
+#   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=5s benches/compare/load.sh
+#   CONNECTIONS="1 8 64" PORT=18080 benches/compare/load.sh
+#   EDUSEARCH_CACHE_ENTRIES=0 benches/compare/load.sh           # without the server's response cache
 #
-# Builds what is missing (release binary, corpus, index; see bench/common.sh), starts
+# Builds what is missing (release binary, corpus, index; see benches/compare/common.sh), starts
 # `edusearch serve` on 127.0.0.1:PORT, measures cold start to the first answered search, runs
-# wrk at each concurrency against /api/search with the query mix of bench/queries.tsv (a Lua
+# wrk at each concurrency against /api/search with the query mix of benches/compare/queries.tsv (a Lua
 # script rotates the URLs), prints requests/s and latency percentiles, the server's RSS after
 # the run, and stops the server. The mix repeats, so with the response cache on (the default)
 # every request after the first of each query is a cache hit: run it with the cache off too. Installs Debian's wrk when it is missing (as root).
