@@ -388,7 +388,7 @@ fn build_with(
     mode: BuildMode,
     max_file_bytes: u64,
 ) -> Result<BuildReport> {
-    let progress = BarProgress::new();
+    let progress = Bar::new("files");
     let options = BuildOptions {
         mode,
         max_file_bytes,
@@ -652,7 +652,8 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         max_bytes: args.max_file_mb * 1024 * 1024,
         ..edusearch_fetch::FetchOptions::new(&args.data.data)
     };
-    let progress = FetchBar::new();
+    let progress = Bar::new("URLs");
+    progress.bar.enable_steady_tick(Duration::from_millis(120));
     let report = edusearch_fetch::fetch(&urls, &options, &progress)
         .with_context(|| format!("failed to fetch into {}", args.data.data.display()))?;
     progress.bar.finish_and_clear();
@@ -670,29 +671,31 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     })
 }
 
-/// The progress of a fetch run on stderr when it is a terminal.
-struct FetchBar {
+/// A progress bar on stderr when it is a terminal, nothing otherwise; it counts `unit`s
+/// (files of a build, URLs of a fetch).
+struct Bar {
     bar: ProgressBar,
 }
 
-impl FetchBar {
-    fn new() -> Self {
+impl Bar {
+    fn new(unit: &str) -> Self {
         let bar = if std::io::stderr().is_terminal() {
             ProgressBar::new(0)
         } else {
             ProgressBar::hidden()
         };
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} URLs {wide_msg}")
-                .expect("progress template is valid")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} [{{bar:40}}] {{pos}}/{{len}} {unit} {{wide_msg}}"
+            ))
+            .expect("progress template is valid")
+            .progress_chars("=> "),
         );
-        bar.enable_steady_tick(Duration::from_millis(120));
         Self { bar }
     }
 }
 
-impl edusearch_fetch::FetchProgress for FetchBar {
+impl edusearch_fetch::FetchProgress for Bar {
     fn add(&self, count: usize) {
         self.bar.inc_length(count as u64);
     }
@@ -703,28 +706,7 @@ impl edusearch_fetch::FetchProgress for FetchBar {
     }
 }
 
-/// A progress bar on stderr when it is a terminal, nothing otherwise.
-struct BarProgress {
-    bar: ProgressBar,
-}
-
-impl BarProgress {
-    fn new() -> Self {
-        let bar = if std::io::stderr().is_terminal() {
-            ProgressBar::new(0)
-        } else {
-            ProgressBar::hidden()
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} files {wide_msg}")
-                .expect("progress template is valid")
-                .progress_chars("=> "),
-        );
-        Self { bar }
-    }
-}
-
-impl BuildProgress for BarProgress {
+impl BuildProgress for Bar {
     fn start(&self, total: usize) {
         self.bar.set_length(total as u64);
         self.bar.enable_steady_tick(Duration::from_millis(120));
