@@ -8,6 +8,9 @@ mod api;
 mod correct;
 mod engine;
 mod error;
+/// Relevance evaluation (judged queries, nDCG, MRR, recall) for the benchmarks; behind the
+/// `eval` feature, so the shipped library and binary leave it out.
+#[cfg(any(test, feature = "eval"))]
 pub mod eval;
 mod html;
 mod understand;
