@@ -89,15 +89,18 @@ fn main() -> Result<()> {
                 question.text,
                 understood.text,
                 understood
+                    .filters
                     .year
                     .map(|year| format!(", year {year}"))
                     .unwrap_or_default(),
                 understood
+                    .filters
                     .region
                     .as_ref()
                     .map(|region| format!(", region {region}"))
                     .unwrap_or_default(),
                 understood
+                    .filters
                     .municipality
                     .as_ref()
                     .map(|place| format!(", municipality {place}"))

@@ -526,3 +526,25 @@ fn search_works_on_a_read_only_index_folder() {
     assert!(found["total"].as_u64().unwrap() > 0);
     assert_eq!((stamp(&fixture.index), stamp(&generation)), before);
 }
+
+#[test]
+fn the_event_kind_option_narrows_a_search_by_id_or_russian_name() {
+    let fixture = Fixture::new();
+    assert!(fixture.build().status.success());
+    let everything = fixture.search_json(&["--level", "resolutions", "--limit", "100"]);
+    for name in ["педсовет", "teachers_council"] {
+        let councils = fixture.search_json(&["--event-kind", name, "--level", "resolutions"]);
+        let hits = councils["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{name}");
+        assert!(
+            hits.iter()
+                .all(|hit| hit["event_kind"] == "teachers_council"),
+            "{name}"
+        );
+        assert!(councils["total"].as_u64() < everything["total"].as_u64());
+    }
+    let index = fixture.index.display().to_string();
+    let output = edusearch(&["search", "--index", &index, "--event-kind", "пикник", "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("teachers_council"));
+}

@@ -1411,3 +1411,74 @@ async fn the_api_takes_places_only_from_real_mentions() {
         assert_eq!(json["query"][key], value, "{q}: {json}");
     }
 }
+
+#[tokio::test]
+async fn the_event_kind_filters_search_trends_export_and_the_page() {
+    let state = seed_state();
+    let resolutions = search_json(&state, "level=resolutions&per_page=100").await;
+    let kind = resolutions["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|hit| hit["event_kind"].as_str())
+        .expect("a seed resolution has an event kind")
+        .to_string();
+    let same_kind = resolutions["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|hit| hit["event_kind"] == kind.as_str())
+        .count() as u64;
+    assert!(same_kind < resolutions["total"].as_u64().unwrap());
+
+    let filtered = search_json(&state, &format!("level=resolutions&event_kind={kind}")).await;
+    assert_eq!(filtered["total"].as_u64(), Some(same_kind));
+    assert_eq!(filtered["query"]["event_kind"], kind.as_str());
+    let items = search_json(&state, &format!("per_page=100&event_kind={kind}")).await;
+    assert!(items["total"].as_u64().unwrap() > 0);
+    for hit in items["hits"].as_array().unwrap() {
+        assert_eq!(hit["event_kind"], kind.as_str());
+    }
+
+    let trends = get(&state, &format!("/api/trends?event_kind={kind}")).await;
+    assert_eq!(trends.status, StatusCode::OK, "{}", trends.body);
+    assert_eq!(trends.json()["total"], items["total"]);
+    let export = get(
+        &state,
+        &format!("/api/export?format=jsonl&event_kind={kind}"),
+    )
+    .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    let lines: Vec<Value> = export
+        .body
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len() as u64, items["total"].as_u64().unwrap());
+    assert!(lines.iter().all(|hit| hit["event_kind"] == kind.as_str()));
+
+    let page = get(&state, &format!("/?event_kind={kind}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Мероприятие"),
+        "the filter shows as a chip"
+    );
+
+    let unknown = get(&state, "/api/search?event_kind=picnic").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.error_code(), "invalid_event_kind");
+
+    let openapi = get(&state, "/api/openapi.json").await.json();
+    for path in ["/api/search", "/api/trends", "/api/export"] {
+        let names: Vec<&str> = openapi["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|parameter| parameter["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"event_kind"), "{path}: {names:?}");
+        assert!(names.contains(&"region"), "{path}: {names:?}");
+    }
+    let codes = openapi["components"]["schemas"]["ErrorCode"]["enum"].to_string();
+    assert!(codes.contains("invalid_event_kind"), "{codes}");
+}

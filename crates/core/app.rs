@@ -12,7 +12,7 @@ use edusearch_indexer::{
     BuildMode, BuildOptions, BuildProgress, BuildReport, IndexError, IndexRoot, add_to_corpus,
     build_index, remove_from_corpus,
 };
-use edusearch_search::{Engine, ErrorKind, Level, SearchError, SearchRequest, Sort};
+use edusearch_search::{Engine, ErrorKind, Level, SearchError, SearchFilters, SearchRequest, Sort};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output;
@@ -129,24 +129,8 @@ enum SortArg {
 struct QueryArgs {
     /// The query, e.g. "профориентация 2023" (a year in it becomes the year filter).
     query: Vec<String>,
-    /// Only this region (субъект РФ), e.g. "Краснодарский край".
-    #[arg(long)]
-    region: Option<String>,
-    /// Only this year (the first of a range with --year-to).
-    #[arg(long)]
-    year: Option<i32>,
-    /// Last year of a year range.
-    #[arg(long, requires = "year")]
-    year_to: Option<i32>,
-    /// Only this municipality or town, e.g. "г. Мегион".
-    #[arg(long)]
-    municipality: Option<String>,
-    /// Only this topic, e.g. "профориентация".
-    #[arg(long)]
-    topic: Option<String>,
-    /// Only items under this addressee heading.
-    #[arg(long)]
-    addressee: Option<String>,
+    #[command(flatten)]
+    filters: SearchFilters,
     /// Search recommendation items or whole resolutions.
     #[arg(long, value_enum, default_value = "items")]
     level: LevelArg,
@@ -166,12 +150,7 @@ impl QueryArgs {
     fn request(&self) -> SearchRequest {
         SearchRequest {
             q: self.query.join(" "),
-            region: self.region.clone(),
-            year: self.year,
-            year_to: self.year_to,
-            municipality: self.municipality.clone(),
-            topic: self.topic.clone(),
-            addressee: self.addressee.clone(),
+            filters: self.filters.clone(),
             level: match self.level {
                 LevelArg::Items => Level::Items,
                 LevelArg::Resolutions => Level::Resolutions,

@@ -70,26 +70,30 @@ pub fn search_results(
     if !query.text.is_empty() {
         understood.push(format!("text «{}»", query.text));
     }
-    if let Some(year) = query.year {
+    let filters = &query.filters;
+    if let Some(year) = filters.year {
         let origin = if query.year_from_query.is_some() {
             " (from the query)"
         } else {
             ""
         };
-        match query.year_to {
+        match filters.year_to {
             Some(year_to) => understood.push(format!("years {year}–{year_to}{origin}")),
             None => understood.push(format!("year {year}{origin}")),
         }
     }
     for (name, value) in [
-        ("region", &query.region),
-        ("municipality", &query.municipality),
-        ("topic", &query.topic),
-        ("addressee", &query.addressee),
+        ("region", &filters.region),
+        ("municipality", &filters.municipality),
+        ("topic", &filters.topic),
+        ("addressee", &filters.addressee),
     ] {
         if let Some(value) = value {
             understood.push(format!("{name} «{value}»"));
         }
+    }
+    if let Some(kind) = filters.event_kind {
+        understood.push(format!("event «{}»", kind.name_ru()));
     }
     if let Some(correction) = &query.correction {
         writeln!(

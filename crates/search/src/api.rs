@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::SearchError;
+use crate::error::ErrorCode;
+use crate::filters::SearchFilters;
 
 /// Documented limits of a search request.
 pub mod limits {
@@ -42,7 +44,8 @@ pub enum Sort {
     Date,
 }
 
-/// A search: what the user typed and the filters they chose.
+/// A search: what the user typed and the filters they chose. As query parameters, the
+/// fields of [`SearchFilters`] stand beside these (`?q=…&region=…`).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,19 +53,10 @@ pub enum Sort {
 pub struct SearchRequest {
     /// The query as typed.
     pub q: String,
-    /// Region (субъект РФ) filter, as in the facet.
-    pub region: Option<String>,
-    /// Year filter (the first year of a range with `year_to`); a year in the query is used
-    /// when this is not set.
-    pub year: Option<i32>,
-    /// Last year of a year range.
-    pub year_to: Option<i32>,
-    /// Municipality or town filter («г. Мегион», «Ирбейский район»).
-    pub municipality: Option<String>,
-    /// Topic filter, a topic name from the taxonomy.
-    pub topic: Option<String>,
-    /// Addressee filter (case-insensitive exact heading).
-    pub addressee: Option<String>,
+    /// The filters.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
+    pub filters: SearchFilters,
     /// Items or resolutions.
     pub level: Level,
     /// 1-based page.
@@ -84,12 +78,7 @@ impl Default for SearchRequest {
     fn default() -> Self {
         Self {
             q: String::new(),
-            region: None,
-            year: None,
-            year_to: None,
-            municipality: None,
-            topic: None,
-            addressee: None,
+            filters: SearchFilters::default(),
             level: Level::Items,
             page: 1,
             per_page: limits::DEFAULT_PER_PAGE,
@@ -114,7 +103,7 @@ impl SearchRequest {
     pub fn validate(&self) -> Result<(), SearchError> {
         if self.q.chars().count() > limits::MAX_QUERY_CHARS {
             return Err(SearchError::invalid(
-                "query_too_long",
+                ErrorCode::QueryTooLong,
                 format!(
                     "Запрос слишком длинный: не больше {} символов",
                     limits::MAX_QUERY_CHARS
@@ -123,55 +112,27 @@ impl SearchRequest {
         }
         if !(1..=limits::MAX_PER_PAGE).contains(&self.per_page) {
             return Err(SearchError::invalid(
-                "per_page_out_of_range",
+                ErrorCode::PerPageOutOfRange,
                 format!("per_page должен быть от 1 до {}", limits::MAX_PER_PAGE),
             ));
         }
         if self.page == 0 || self.page.saturating_mul(self.per_page) > limits::MAX_RESULT_WINDOW {
             return Err(SearchError::invalid(
-                "page_out_of_range",
+                ErrorCode::PageOutOfRange,
                 format!(
                     "Номер страницы должен быть от 1, и показать можно не дальше {}-го результата",
                     limits::MAX_RESULT_WINDOW
                 ),
             ));
         }
-        if [self.year, self.year_to]
-            .into_iter()
-            .flatten()
-            .any(|year| !(1900..=2100).contains(&year))
-        {
-            return Err(SearchError::invalid(
-                "year_out_of_range",
-                "Год должен быть между 1900 и 2100",
-            ));
-        }
+        self.filters.validate()?;
         if let Some(group) = &self.group
             && parse_group_id(group).is_none()
         {
             return Err(SearchError::invalid(
-                "invalid_group",
+                ErrorCode::InvalidGroup,
                 "Номер группы повторяющихся рекомендаций — 16 шестнадцатеричных цифр",
             ));
-        }
-        for (name, value) in [
-            ("region", &self.region),
-            ("municipality", &self.municipality),
-            ("topic", &self.topic),
-            ("addressee", &self.addressee),
-        ] {
-            if value
-                .as_ref()
-                .is_some_and(|value| value.chars().count() > limits::MAX_FILTER_CHARS)
-            {
-                return Err(SearchError::invalid(
-                    "filter_too_long",
-                    format!(
-                        "Значение фильтра {name} слишком длинное: не больше {} символов",
-                        limits::MAX_FILTER_CHARS
-                    ),
-                ));
-            }
         }
         Ok(())
     }
@@ -194,16 +155,10 @@ pub struct UnderstoodQuery {
     pub region_from_query: Option<String>,
     /// Municipality taken from the query text («Мегион»).
     pub municipality_from_query: Option<String>,
-    /// Region filter in force.
-    pub region: Option<String>,
-    /// Year filter in force (explicit, or from the query); the first year of a range.
-    pub year: Option<i32>,
-    /// Last year of the year range in force.
-    pub year_to: Option<i32>,
-    /// Municipality filter in force.
-    pub municipality: Option<String>,
-    /// Topic filter in force.
-    pub topic: Option<String>,
+    /// The filters in force: those the user set, else those the query's words set (a year
+    /// range is `year`–`year_to`).
+    #[serde(flatten)]
+    pub filters: SearchFilters,
     /// Topic the query names: hits with it rank higher (not a filter).
     pub topic_boost: Option<String>,
     /// Synonyms and abbreviations the query was widened with.
@@ -211,8 +166,6 @@ pub struct UnderstoodQuery {
     /// The query was retyped or respelt before searching; search `original` with
     /// `literal=true` to take it back.
     pub correction: Option<Correction>,
-    /// Addressee filter in force.
-    pub addressee: Option<String>,
     /// Items or resolutions.
     pub level: Level,
     /// Order of hits.

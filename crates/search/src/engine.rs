@@ -381,6 +381,7 @@ mod collapse;
 mod correction;
 mod facet_tables;
 mod flatten;
+pub(crate) mod highlight;
 mod level_range;
 mod packed;
 mod pass;

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::api::{Level, SearchRequest};
-use crate::{Engine, Pipeline, SearchError};
+use crate::{Engine, Pipeline, SearchError, SearchFilters};
 
 /// Lowest grade that counts as relevant for reciprocal rank and recall.
 pub const RELEVANT_GRADE: u8 = 2;
@@ -143,9 +143,22 @@ struct RawQuery {
     kind: String,
     #[serde(default)]
     note: Option<String>,
-    #[serde(default)]
-    filters: Filters,
+    #[serde(default, deserialize_with = "known_filters")]
+    filters: SearchFilters,
     judgments: Vec<RawJudgment>,
+}
+
+/// The filters of a judged query, refusing a name that is not a filter (a misspelt filter
+/// would silently judge the query unfiltered).
+fn known_filters<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<SearchFilters, D::Error> {
+    let table = toml::Table::deserialize(deserializer)?;
+    let known = serde_json::to_value(SearchFilters::default()).unwrap_or_default();
+    if let Some(unknown) = table.keys().find(|name| known.get(name.as_str()).is_none()) {
+        return Err(serde::de::Error::unknown_field(unknown, &[]));
+    }
+    table.try_into().map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,22 +167,6 @@ struct RawJudgment {
     file: String,
     item: u32,
     grade: u8,
-}
-
-/// The filters a judged query is run with, beside its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Filters {
-    /// Region (субъект РФ) filter.
-    pub region: Option<String>,
-    /// Municipality filter.
-    pub municipality: Option<String>,
-    /// Topic filter (a topic name).
-    pub topic: Option<String>,
-    /// Year filter, or the first year of a range.
-    pub year: Option<i32>,
-    /// Last year of a range.
-    pub year_to: Option<i32>,
 }
 
 /// The graded items of one query: (file name, item position) → grade 1–3; unlisted items are 0.
@@ -233,7 +230,7 @@ pub struct JudgedQuery {
     /// Why the judgments are what they are, where it is not obvious.
     pub note: Option<String>,
     /// Filters chosen beside the query.
-    pub filters: Filters,
+    pub filters: SearchFilters,
     /// The graded items.
     pub judgments: Judgments,
 }
@@ -531,11 +528,7 @@ pub fn evaluate(
     let mut per_query = Vec::with_capacity(set.queries.len());
     for query in &set.queries {
         let request = SearchRequest {
-            region: query.filters.region.clone(),
-            municipality: query.filters.municipality.clone(),
-            topic: query.filters.topic.clone(),
-            year: query.filters.year,
-            year_to: query.filters.year_to,
+            filters: query.filters.clone(),
             level: Level::Items,
             page: 1,
             per_page: RECALL_DEPTH,

@@ -12,6 +12,7 @@ mod error;
 /// `eval` feature, so the shipped library and binary leave it out.
 #[cfg(any(test, feature = "eval"))]
 pub mod eval;
+mod filters;
 mod html;
 mod understand;
 
@@ -24,12 +25,14 @@ pub use edusearch_russian::{Expansion, Synonyms, SynonymsError};
 pub use engine::beyond::{
     CSV_HEADERS, EXPORT_CAP, Export, TrendBucket, TrendBy, Trends, write_csv, write_jsonl,
 };
+pub use engine::highlight::Highlighter;
 pub use engine::similar::{
     DEFAULT_SIMILAR_LIMIT, MAX_RESOLUTION_ID_CHARS, MAX_SIMILAR_LIMIT, SimilarItem, SimilarItems,
     SimilarResolution, SimilarResolutions, check_resolution_id, check_similar_limit, item_id,
     parse_item_id,
 };
 pub use engine::{Engine, Pipeline};
-pub use error::{ErrorKind, SearchError};
+pub use error::{ErrorCode, ErrorKind, SearchError};
+pub use filters::SearchFilters;
 pub use html::escape_html;
 pub use understand::{Inferred, InferredFilter, Understood, understand};

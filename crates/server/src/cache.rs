@@ -107,7 +107,7 @@ mod tests {
         );
         assert!(cache.get(Some(&new), &request).is_none());
         let mut other = request.clone();
-        other.year = Some(2023);
+        other.filters.year = Some(2023);
         assert!(cache.get(Some(&old), &other).is_none());
         assert_eq!(cache.counts(), (1, 2));
     }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use edusearch_search::{ErrorKind, SearchError};
+use edusearch_search::{ErrorCode, ErrorKind, SearchError};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -41,7 +41,7 @@ pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
     /// Stable machine-readable code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Russian explanation for people.
     pub message: Cow<'static, str>,
 }
@@ -57,14 +57,14 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code («invalid_year»).
-    pub code: String,
+    pub code: ErrorCode,
     /// Explanation in Russian.
     pub message: String,
 }
 
 impl ApiError {
     /// A 400 with a code and a Russian message.
-    pub fn bad_request(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
             code,
@@ -76,7 +76,7 @@ impl ApiError {
     pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
         Self {
             status: StatusCode::NOT_FOUND,
-            code: "not_found",
+            code: ErrorCode::NotFound,
             message: message.into(),
         }
     }
@@ -85,7 +85,7 @@ impl ApiError {
     pub fn internal() -> Self {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
+            code: ErrorCode::Internal,
             message: "Внутренняя ошибка сервера. Попробуйте позже".into(),
         }
     }
@@ -94,7 +94,7 @@ impl ApiError {
     pub fn timeout() -> Self {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "timeout",
+            code: ErrorCode::Timeout,
             message: format!(
                 "Запрос выполнялся дольше {} секунд. Попробуйте уточнить его",
                 REQUEST_TIMEOUT.as_secs()
@@ -108,7 +108,7 @@ impl ApiError {
     pub fn busy() -> Self {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "busy",
+            code: ErrorCode::Busy,
             message: format!(
                 "Сервер занят выгрузками и подсчётами других пользователей. Повторите запрос через {RETRY_AFTER_SECONDS} с"
             )
@@ -119,7 +119,7 @@ impl ApiError {
     fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_string(),
+                code: self.code,
                 message: self.message.to_string(),
             },
         }
@@ -129,13 +129,13 @@ impl ApiError {
 impl From<SearchError> for ApiError {
     fn from(error: SearchError) -> Self {
         match error.kind() {
-            ErrorKind::InvalidInput => Self::bad_request(error.code(), error.to_string()),
+            ErrorKind::InvalidInput => Self::bad_request(error.error_code(), error.to_string()),
             ErrorKind::NotFound => Self::not_found("Резолюция не найдена"),
             ErrorKind::Unavailable => {
                 tracing::error!(error = %error, code = error.code(), "index unavailable");
                 Self {
                     status: StatusCode::SERVICE_UNAVAILABLE,
-                    code: "index_unavailable",
+                    code: ErrorCode::IndexUnavailable,
                     message: "Индекс недоступен. Попробуйте позже".into(),
                 }
             }
@@ -186,7 +186,7 @@ mod tests {
         .unwrap_err();
         let error = ApiError::from(invalid);
         assert_eq!(
-            (error.status, error.code),
+            (error.status, error.code.as_str()),
             (StatusCode::BAD_REQUEST, "per_page_out_of_range")
         );
         let missing = ApiError::from(SearchError::NotFound("abc".into()));

@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::metrics::UNMATCHED;
 use crate::pages;
 use crate::state::AppState;
+use edusearch_search::ErrorCode;
 
 fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/") || path == "/metrics"
@@ -39,7 +40,7 @@ pub async fn method_not_allowed_fallback(request: Request) -> Response {
     };
     let mut response = ApiError {
         status: StatusCode::METHOD_NOT_ALLOWED,
-        code: "method_not_allowed",
+        code: ErrorCode::MethodNotAllowed,
         message: format!("Этот адрес поддерживает только {method}").into(),
     }
     .into_response();
@@ -59,7 +60,7 @@ pub async fn timeout_and_body_limit(request: Request, next: Next) -> Response {
     if declared_length.is_some_and(|length| length > BODY_LIMIT as u64) {
         return ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: "body_too_large",
+            code: ErrorCode::BodyTooLarge,
             message: format!("Тело запроса больше {BODY_LIMIT} байт").into(),
         }
         .into_response();

@@ -13,6 +13,7 @@ use edusearch_search::{SearchRequest, limits};
 use serde_json::Value;
 
 use crate::error::ApiError;
+use edusearch_search::ErrorCode;
 
 /// Longest parameter name quoted back in an error message.
 const MAX_QUOTED_NAME_CHARS: usize = 40;
@@ -41,7 +42,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Pairs {
             Err(rejection) => {
                 tracing::debug!(rejection = ?rejection.to_string(), "query string rejected");
                 Err(ApiError::bad_request(
-                    "invalid_query_string",
+                    ErrorCode::InvalidQueryString,
                     "Не удалось разобрать строку запроса",
                 ))
             }
@@ -64,7 +65,7 @@ impl Pairs {
         for (index, (name, _)) in self.0.iter().enumerate() {
             if !allowed.contains(&name.as_str()) {
                 return Err(ApiError::bad_request(
-                    "unknown_parameter",
+                    ErrorCode::UnknownParameter,
                     format!(
                         "Неизвестный параметр «{}». Допустимые параметры: {}",
                         quote_name(name),
@@ -74,7 +75,7 @@ impl Pairs {
             }
             if self.0[..index].iter().any(|(earlier, _)| earlier == name) {
                 return Err(ApiError::bad_request(
-                    "duplicate_parameter",
+                    ErrorCode::DuplicateParameter,
                     format!("Параметр «{name}» указан несколько раз"),
                 ));
             }
@@ -118,7 +119,7 @@ impl Pairs {
         }
         let request = decode(&present).map_err(|error| {
             tracing::debug!(error = ?error.to_string(), "search parameters rejected");
-            ApiError::bad_request("invalid_parameter", "Неверные параметры поиска")
+            ApiError::bad_request(ErrorCode::InvalidParameter, "Неверные параметры поиска")
         })?;
         request.validate()?;
         Ok(request)
@@ -142,40 +143,54 @@ fn normalize_flag(value: &str) -> String {
 /// The error for a value of `name` that does not parse.
 fn invalid_value(name: &str) -> ApiError {
     match name {
-        "year" => ApiError::bad_request("invalid_year", "Год должен быть числом, например 2023"),
+        "year" => ApiError::bad_request(
+            ErrorCode::InvalidYear,
+            "Год должен быть числом, например 2023",
+        ),
         "year_to" => ApiError::bad_request(
-            "invalid_year_to",
+            ErrorCode::InvalidYearTo,
             "Последний год диапазона должен быть числом, например 2024",
         ),
+        "event_kind" => ApiError::bad_request(
+            ErrorCode::InvalidEventKind,
+            format!(
+                "Параметр event_kind — вид мероприятия: {}",
+                edusearch_resolution::EventKind::ALL
+                    .iter()
+                    .map(|kind| format!("{} ({})", kind.id(), kind.name_ru()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
         "level" => ApiError::bad_request(
-            "invalid_level",
+            ErrorCode::InvalidLevel,
             "Параметр level должен быть items или resolutions",
         ),
         "sort" => ApiError::bad_request(
-            "invalid_sort",
+            ErrorCode::InvalidSort,
             "Параметр sort должен быть relevance или date",
         ),
         "page" => ApiError::bad_request(
-            "invalid_page",
+            ErrorCode::InvalidPage,
             "Номер страницы должен быть целым числом от 1",
         ),
         "per_page" => ApiError::bad_request(
-            "invalid_per_page",
+            ErrorCode::InvalidPerPage,
             format!(
                 "per_page должен быть целым числом от 1 до {}",
                 limits::MAX_PER_PAGE
             ),
         ),
         "literal" => ApiError::bad_request(
-            "invalid_literal",
+            ErrorCode::InvalidLiteral,
             "Параметр literal должен быть true или false",
         ),
         "collapse" => ApiError::bad_request(
-            "invalid_collapse",
+            ErrorCode::InvalidCollapse,
             "Параметр collapse должен быть true или false",
         ),
         other => ApiError::bad_request(
-            "invalid_parameter",
+            ErrorCode::InvalidParameter,
             format!("Неверное значение параметра «{}»", quote_name(other)),
         ),
     }
@@ -243,7 +258,7 @@ mod tests {
         .unwrap();
         assert_eq!(request.q, "ОВЗ");
         assert_eq!(
-            (request.year, request.region, request.page),
+            (request.filters.year, request.filters.region, request.page),
             (Some(2023), None, 1)
         );
         assert_eq!(
@@ -264,11 +279,27 @@ mod tests {
             ("page", "99999999999999999999999", "invalid_page"),
             ("per_page", "100000", "per_page_out_of_range"),
             ("per_page", "ten", "invalid_per_page"),
+            ("event_kind", "пикник", "invalid_event_kind"),
         ] {
             let error = pairs(&[(name, value)]).search_request().unwrap_err();
             assert_eq!(error.code, code, "{name}={value}");
             assert_eq!(error.status, 400);
         }
+    }
+
+    #[test]
+    fn an_event_kind_is_read_by_its_id_or_russian_name() {
+        for value in ["teachers_council", "Педсовет"] {
+            let request = pairs(&[("q", ""), ("event_kind", value)])
+                .search_request()
+                .unwrap();
+            assert_eq!(
+                request.filters.event_kind,
+                Some(edusearch_resolution::EventKind::TeachersCouncil),
+                "{value}"
+            );
+        }
+        assert!(SEARCH_PARAMS.iter().any(|param| param == "event_kind"));
     }
 
     #[test]

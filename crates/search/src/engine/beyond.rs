@@ -8,13 +8,13 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
 
+use super::highlight::Highlighter;
 use super::plan::{self, Filters};
-use super::present::{ITEM_SNIPPET_CHARS, RESOLUTION_SNIPPET_CHARS, facet_leaf};
+use super::present::{facet_leaf, snippet_chars};
 use super::{Engine, Pipeline};
 use crate::SearchError;
-use crate::api::{Hit, Level, SearchRequest, UnderstoodQuery};
+use crate::api::{Hit, SearchRequest, UnderstoodQuery};
 
 /// Most hits an export returns (CSV or JSON Lines); the rest of a larger result is left out
 /// and [`Export::truncated`] says so.
@@ -156,12 +156,7 @@ impl Engine {
         let response = self.search(&first)?;
         let query = response.query;
         let filters = Filters {
-            region: query.region.clone(),
-            municipality: query.municipality.clone(),
-            year: query.year,
-            year_to: query.year_to,
-            topic: query.topic.clone(),
-            addressee: query.addressee.clone(),
+            in_force: query.filters.clone(),
             topic_boost: query.topic_boost.clone(),
             level: request.level,
             group: query.group.as_deref().and_then(crate::api::parse_group_id),
@@ -237,21 +232,15 @@ impl Engine {
             ..request.clone()
         };
         let addresses = self.top_docs(&searcher, query.as_ref(), &all, 0)?;
-        let mut snippets = Vec::new();
-        if let Some(text_query) = prepared.text_query.as_ref() {
-            for field in [self.schema.text, self.schema.text_root] {
-                let mut generator =
-                    SnippetGenerator::create(&searcher, text_query.as_ref(), field)?;
-                generator.set_max_num_chars(match request.level {
-                    Level::Items => ITEM_SNIPPET_CHARS,
-                    Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
-                });
-                snippets.push(generator);
-            }
-        }
+        let marker = Highlighter::of_query(
+            self,
+            &searcher,
+            prepared.text_query.as_deref(),
+            snippet_chars(request.level),
+        )?;
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
-            hits.push(self.hit_at(&searcher, address, score, request.level, &snippets)?);
+            hits.push(self.hit_at(&searcher, address, score, request.level, &marker)?);
         }
         Ok(Export {
             query: prepared.query,
@@ -441,7 +430,7 @@ mod tests {
     #[test]
     fn trend_counts_equal_a_brute_force_count_over_the_same_filters() {
         let mut with_region = SearchRequest::query("");
-        with_region.region = Some("Краснодарский край".into());
+        with_region.filters.region = Some("Краснодарский край".into());
         for request in [
             SearchRequest::query("наставничество"),
             SearchRequest::query("профориентация 2023"),
@@ -470,7 +459,7 @@ mod tests {
         let year = engine()
             .trends(&SearchRequest::query("профориентация 2023"), TrendBy::Year)
             .unwrap();
-        assert_eq!(year.query.year, Some(2023));
+        assert_eq!(year.query.filters.year, Some(2023));
         assert_eq!(year.buckets.len(), 1);
         assert_eq!(year.buckets[0].value, "2023");
     }

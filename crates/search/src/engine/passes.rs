@@ -206,9 +206,9 @@ pub(super) fn inferred_in_force(
         .iter()
         .map(|inferred| inferred.filter)
         .filter(|kind| match kind {
-            InferredFilter::Year => request.year.is_none(),
-            InferredFilter::Region => !set(&request.region),
-            InferredFilter::Municipality => !set(&request.municipality),
+            InferredFilter::Year => request.filters.year.is_none(),
+            InferredFilter::Region => !set(&request.filters.region),
+            InferredFilter::Municipality => !set(&request.filters.municipality),
         })
         .collect();
     kinds.dedup();
@@ -220,13 +220,14 @@ impl Filters {
     pub(super) fn drop_inferred(&mut self, kind: InferredFilter) -> DroppedFilter {
         match kind {
             InferredFilter::Year => {
-                let value = match (self.year, self.year_to) {
+                let filters = &mut self.in_force;
+                let value = match (filters.year, filters.year_to) {
                     (Some(year), Some(to)) => format!("{year}–{to}"),
                     (Some(year), None) => year.to_string(),
                     _ => String::new(),
                 };
-                self.year = None;
-                self.year_to = None;
+                filters.year = None;
+                filters.year_to = None;
                 DroppedFilter {
                     kind: FilterKind::Year,
                     value,
@@ -234,11 +235,11 @@ impl Filters {
             }
             InferredFilter::Region => DroppedFilter {
                 kind: FilterKind::Region,
-                value: self.region.take().unwrap_or_default(),
+                value: self.in_force.region.take().unwrap_or_default(),
             },
             InferredFilter::Municipality => DroppedFilter {
                 kind: FilterKind::Municipality,
-                value: self.municipality.take().unwrap_or_default(),
+                value: self.in_force.municipality.take().unwrap_or_default(),
             },
         }
     }

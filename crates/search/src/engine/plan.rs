@@ -17,9 +17,9 @@ use tantivy::Searcher;
 
 use super::query::{TextQueries, sanitize};
 use super::{Engine, FacetField, Level, Pipeline};
-use crate::SearchError;
 use crate::api::{Correction, CorrectionKind, SearchRequest, parse_group_id};
 use crate::understand::{Understood, understand};
+use crate::{SearchError, SearchFilters};
 
 /// The fields a question or description is matched in: what the documents say, in inflected
 /// and derived forms. Headings, addressees, topics and places help keywords find their
@@ -179,20 +179,11 @@ impl Engine {
     }
 }
 
-/// A filter value the user set: given and not blank.
-pub(super) fn chosen(value: &Option<String>) -> Option<String> {
-    value.clone().filter(|value| !value.trim().is_empty())
-}
-
-/// The filters of a search.
+/// The filters of a search: those in force, and what else narrows or orders the hits.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Filters {
-    pub(super) region: Option<String>,
-    pub(super) municipality: Option<String>,
-    pub(super) year: Option<i32>,
-    pub(super) year_to: Option<i32>,
-    pub(super) topic: Option<String>,
-    pub(super) addressee: Option<String>,
+    /// The filters in force: the request's, else those the query's words set.
+    pub(super) in_force: SearchFilters,
     pub(super) topic_boost: Option<String>,
     pub(super) level: Level,
     /// Id of a group of recurring recommendations.
@@ -202,17 +193,22 @@ pub(super) struct Filters {
 impl Filters {
     /// The request's filters, else those the query's words set.
     pub(super) fn of(request: &SearchRequest, understood: &Understood) -> Self {
-        let (year, year_to) = match request.year {
-            Some(year) => (Some(year), request.year_to.filter(|to| *to > year)),
+        let chosen = request.filters.chosen();
+        let (year, year_to) = match chosen.year {
+            Some(year) => (Some(year), chosen.year_to.filter(|to| *to > year)),
             None => (understood.year, understood.year_to),
         };
         Filters {
-            region: chosen(&request.region).or_else(|| understood.region.clone()),
-            municipality: chosen(&request.municipality).or_else(|| understood.municipality.clone()),
-            year,
-            year_to,
-            topic: chosen(&request.topic).or_else(|| understood.topic.clone()),
-            addressee: chosen(&request.addressee),
+            in_force: SearchFilters {
+                region: chosen.region.or_else(|| understood.region.clone()),
+                municipality: chosen
+                    .municipality
+                    .or_else(|| understood.municipality.clone()),
+                year,
+                year_to,
+                topic: chosen.topic.or_else(|| understood.topic.clone()),
+                ..chosen
+            },
             topic_boost: understood.topic_boost.clone(),
             level: request.level,
             group: request.group.as_deref().and_then(parse_group_id),
@@ -222,9 +218,9 @@ impl Filters {
     /// Whether the filter of this facet's own field is set.
     pub(super) fn filters(&self, facet: FacetField) -> bool {
         match facet {
-            FacetField::Region => self.region.is_some(),
-            FacetField::Year => self.year.is_some(),
-            FacetField::Topic => self.topic.is_some(),
+            FacetField::Region => self.in_force.region.is_some(),
+            FacetField::Year => self.in_force.year.is_some(),
+            FacetField::Topic => self.in_force.topic.is_some(),
         }
     }
 }

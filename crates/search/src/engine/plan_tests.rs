@@ -3,6 +3,7 @@
 
 use super::tests::{engine, search};
 use super::*;
+use crate::SearchFilters;
 use crate::api::{DroppedFilter, FilterKind, Hit};
 
 #[test]
@@ -16,7 +17,7 @@ fn an_inferred_year_that_finds_nothing_gives_way_with_a_notice() {
             value: "2015".to_string(),
         }]
     );
-    assert_eq!(response.query.year, None);
+    assert_eq!(response.query.filters.year, None);
     assert_eq!(response.query.year_from_query, None);
     assert_eq!(response.query.text, "профориентация");
 }
@@ -40,14 +41,17 @@ fn an_inferred_place_that_finds_nothing_gives_way() {
             value: "г. Мегион".to_string(),
         }]
     );
-    assert_eq!(response.query.municipality, None);
+    assert_eq!(response.query.filters.municipality, None);
 }
 
 #[test]
 fn filters_the_user_set_stay_hard() {
     let by_parameter = engine()
         .search(&SearchRequest {
-            year: Some(2015),
+            filters: SearchFilters {
+                year: Some(2015),
+                ..SearchFilters::default()
+            },
             ..SearchRequest::query("профориентация")
         })
         .unwrap();
@@ -64,7 +68,7 @@ fn nothing_is_dropped_when_the_words_match_nowhere() {
     let response = search("квазипланетология 2015");
     assert_eq!(response.total, 0);
     assert!(response.query.dropped_filters.is_empty());
-    assert_eq!(response.query.year, Some(2015));
+    assert_eq!(response.query.filters.year, Some(2015));
 }
 
 #[test]
@@ -86,7 +90,7 @@ fn a_question_does_not_need_every_word() {
 #[test]
 fn a_year_in_a_question_is_searched_as_a_word_not_a_filter() {
     let response = search("что рекомендовали педагогам по наставничеству в 2023 году?");
-    assert_eq!(response.query.year, None);
+    assert_eq!(response.query.filters.year, None);
     assert!(
         response.query.text.contains("2023"),
         "{}",

@@ -5,19 +5,18 @@ use std::time::Instant;
 
 use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::facet_tables::ValueCounts;
+use super::highlight::Highlighter;
 use super::passes::{PassShape, Passes};
-use super::plan::{Filters, Plan, chosen};
+use super::plan::{Filters, Plan};
 use super::{BROWSE_FACETS_KEPT, Engine, FacetField, lock, pass, ranked_scores};
 use crate::SearchError;
 use crate::api::{
     DroppedFilter, FacetCounts, FacetValue, Hit, Level, Recurrence, SearchRequest, SearchResponse,
     UnderstoodQuery, group_id_text,
 };
-use crate::html::escape_html;
 
 impl Engine {
     /// The response to a search from its plan and passes: the page of hits, the facets, the
@@ -81,21 +80,10 @@ impl Engine {
         addresses: Vec<(f32, DocAddress)>,
         level: Level,
     ) -> Result<Vec<Hit>, SearchError> {
-        // Stems mark inflected forms; roots mark derived ones («профориентационных»).
-        let mut snippets = Vec::new();
-        if let Some(query) = text_query {
-            for field in [self.schema.text, self.schema.text_root] {
-                let mut generator = SnippetGenerator::create(searcher, query, field)?;
-                generator.set_max_num_chars(match level {
-                    Level::Items => ITEM_SNIPPET_CHARS,
-                    Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
-                });
-                snippets.push(generator);
-            }
-        }
+        let marker = Highlighter::of_query(self, searcher, text_query, snippet_chars(level))?;
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
-            hits.push(self.hit_at(searcher, address, score, level, &snippets)?);
+            hits.push(self.hit_at(searcher, address, score, level, &marker)?);
         }
         Ok(hits)
     }
@@ -151,37 +139,28 @@ fn understood_query(
         ..
     } = plan;
     // What the query's words set and stays in force.
+    let given = request.filters.chosen();
+    let in_force = &filters.in_force;
     let from_query = |taken: &Option<String>, given: &Option<String>, in_force: bool| {
-        taken
-            .clone()
-            .filter(|_| chosen(given).is_none() && in_force)
+        taken.clone().filter(|_| given.is_none() && in_force)
     };
     UnderstoodQuery {
         raw: request.q.clone(),
         text: understood.text,
         year_from_query: understood
             .year
-            .filter(|_| request.year.is_none() && filters.year.is_some()),
+            .filter(|_| given.year.is_none() && in_force.year.is_some()),
         year_to_from_query: understood
             .year_to
-            .filter(|_| request.year.is_none() && filters.year.is_some()),
-        region_from_query: from_query(
-            &understood.region,
-            &request.region,
-            filters.region.is_some(),
-        ),
+            .filter(|_| given.year.is_none() && in_force.year.is_some()),
+        region_from_query: from_query(&understood.region, &given.region, in_force.region.is_some()),
         municipality_from_query: from_query(
             &understood.municipality,
-            &request.municipality,
-            filters.municipality.is_some(),
+            &given.municipality,
+            in_force.municipality.is_some(),
         ),
-        region: filters.region,
-        year: filters.year,
-        year_to: filters.year_to,
-        municipality: filters.municipality,
-        topic: filters.topic,
+        filters: filters.in_force,
         topic_boost: filters.topic_boost,
-        addressee: filters.addressee,
         synonyms: queries.synonyms,
         correction,
         level: request.level,
@@ -201,10 +180,10 @@ impl Engine {
         address: DocAddress,
         score: f32,
         level: Level,
-        snippets: &[SnippetGenerator],
+        marker: &Highlighter,
     ) -> Result<Hit, SearchError> {
         let document: TantivyDocument = searcher.doc(address)?;
-        let mut hit = self.hit(&document, score, level, snippets);
+        let mut hit = self.hit(&document, score, level, marker);
         hit.recurrence = self.recurrence(address);
         Ok(hit)
     }
@@ -228,7 +207,7 @@ impl Engine {
         document: &TantivyDocument,
         score: f32,
         level: Level,
-        snippets: &[SnippetGenerator],
+        marker: &Highlighter,
     ) -> Hit {
         let text_of = |field: Field| {
             document
@@ -238,11 +217,7 @@ impl Engine {
         };
         let schema = &self.schema;
         let full_text = text_of(schema.text).unwrap_or_default();
-        let max_chars = match level {
-            Level::Items => ITEM_SNIPPET_CHARS,
-            Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
-        };
-        let highlight = highlight(snippets, &full_text, max_chars);
+        let highlight = marker.snippet(&full_text);
         let text = match level {
             Level::Items => full_text,
             Level::Resolutions => truncate_chars(&full_text, RESOLUTION_SNIPPET_CHARS),
@@ -322,6 +297,14 @@ pub(super) const RESOLUTION_SNIPPET_CHARS: usize = 320;
 /// Characters of an item shown in an item hit (items are short: usually all of it).
 pub(super) const ITEM_SNIPPET_CHARS: usize = 1200;
 
+/// Longest snippet of a hit of this level.
+pub(super) fn snippet_chars(level: Level) -> usize {
+    match level {
+        Level::Items => ITEM_SNIPPET_CHARS,
+        Level::Resolutions => RESOLUTION_SNIPPET_CHARS,
+    }
+}
+
 /// Facet values with their counts: years newest first, others by count; the chosen value is
 /// marked and kept even with no hits, so it can be undone.
 pub(super) fn facet_values_from(
@@ -330,9 +313,9 @@ pub(super) fn facet_values_from(
     filters: &Filters,
 ) -> Vec<FacetValue> {
     let selected = match facet {
-        FacetField::Region => filters.region.clone(),
-        FacetField::Year => filters.year.map(|year| year.to_string()),
-        FacetField::Topic => filters.topic.clone(),
+        FacetField::Region => filters.in_force.region.clone(),
+        FacetField::Year => filters.in_force.year.map(|year| year.to_string()),
+        FacetField::Topic => filters.in_force.topic.clone(),
     };
     let mut values: Vec<FacetValue> = counts
         .iter()
@@ -361,61 +344,6 @@ pub(super) fn facet_values_from(
         );
     }
     values
-}
-
-/// The text as HTML with the query's words in `<mark>`: the whole text when it fits in
-/// `max_chars`, else the best fragment with `…` where it is cut.
-pub(super) fn highlight(snippets: &[SnippetGenerator], text: &str, max_chars: usize) -> String {
-    let fits = text.chars().count() <= max_chars;
-    let mut window: Option<std::ops::Range<usize>> = None;
-    let mut marks: Vec<std::ops::Range<usize>> = Vec::new();
-    for generator in snippets {
-        let snippet = generator.snippet(text);
-        if snippet.is_empty() {
-            continue;
-        }
-        let fragment = snippet.fragment_range();
-        window.get_or_insert_with(|| fragment.clone());
-        marks.extend(
-            snippet
-                .highlighted()
-                .iter()
-                .map(|range| fragment.start + range.start..fragment.start + range.end),
-        );
-    }
-    let Some(window) = window else {
-        return escape_html(&truncate_chars(text, max_chars));
-    };
-    let (start, end) = if fits {
-        (0, text.len())
-    } else {
-        (window.start, window.end)
-    };
-    marks.sort_by_key(|range| (range.start, std::cmp::Reverse(range.end)));
-    let mut html = String::with_capacity(text.len() + 32);
-    if start > 0 {
-        html.push('…');
-    }
-    let mut cursor = start;
-    for range in marks {
-        if range.start < cursor
-            || range.end > end
-            || !text.is_char_boundary(range.start)
-            || !text.is_char_boundary(range.end)
-        {
-            continue;
-        }
-        html.push_str(&escape_html(&text[cursor..range.start]));
-        html.push_str("<mark>");
-        html.push_str(&escape_html(&text[range.clone()]));
-        html.push_str("</mark>");
-        cursor = range.end;
-    }
-    html.push_str(&escape_html(&text[cursor..end]));
-    if end < text.len() {
-        html.push('…');
-    }
-    html
 }
 
 pub(super) fn truncate_chars(text: &str, max: usize) -> String {

@@ -15,6 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use super::plan::{self, Filters, Matching};
 use super::{Engine, FacetField, Pipeline, TOPIC_BOOST, flatten, level_range, pass};
+use crate::SearchFilters;
 use crate::api::{Level, SynonymUse};
 
 impl Engine {
@@ -188,19 +189,24 @@ impl Engine {
         let table = self.facet_tables[facet as usize].as_ref();
         let accepted = match facet {
             FacetField::Region => {
-                let region = filters.region.as_deref().unwrap_or_default().trim();
+                let region = filters
+                    .in_force
+                    .region
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim();
                 table.accepting(|name| name == region)
             }
             FacetField::Year => {
-                let from = filters.year.unwrap_or_default();
-                let to = filters.year_to.unwrap_or(from);
+                let from = filters.in_force.year.unwrap_or_default();
+                let to = filters.in_force.year_to.unwrap_or(from);
                 table.accepting(|name| {
                     name.parse::<i32>()
                         .is_ok_and(|year| (from..=to).contains(&year))
                 })
             }
             FacetField::Topic => {
-                let name = self.topic_name(filters.topic.as_deref().unwrap_or_default());
+                let name = self.topic_name(filters.in_force.topic.as_deref().unwrap_or_default());
                 table.accepting(|known| known == name)
             }
         };
@@ -279,8 +285,18 @@ impl Engine {
         except: Option<FacetField>,
         mut filter_terms: Vec<Term>,
     ) -> Vec<Box<dyn Query>> {
-        if let Some(region) = filters
-            .region
+        // Every filter, named: a filter added to `SearchFilters` does not compile until it
+        // has its clause here.
+        let SearchFilters {
+            region,
+            year,
+            year_to,
+            municipality,
+            topic,
+            addressee,
+            event_kind,
+        } = &filters.in_force;
+        if let Some(region) = region
             .as_deref()
             .filter(|_| except != Some(FacetField::Region))
         {
@@ -290,8 +306,8 @@ impl Engine {
             ));
         }
         let mut range_filter: Option<Box<dyn Query>> = None;
-        if let Some(year) = filters.year.filter(|_| except != Some(FacetField::Year)) {
-            match filters.year_to {
+        if let Some(year) = year.filter(|_| except != Some(FacetField::Year)) {
+            match year_to {
                 Some(year_to) => {
                     let bound = |year: i32| {
                         Term::from_field_u64(
@@ -301,31 +317,33 @@ impl Engine {
                     };
                     range_filter = Some(Box::new(RangeQuery::new(
                         Bound::Included(bound(year)),
-                        Bound::Included(bound(year_to)),
+                        Bound::Included(bound(*year_to)),
                     )));
                 }
                 None => filter_terms.push(Term::from_facet(self.schema.year, &year_facet(year))),
             }
         }
-        if let Some(municipality) = &filters.municipality {
+        if let Some(municipality) = municipality {
             filter_terms.push(Term::from_field_text(
                 self.schema.place_key,
                 &place_key(municipality),
             ));
         }
-        if let Some(topic) = filters
-            .topic
+        if let Some(topic) = topic
             .as_deref()
             .filter(|_| except != Some(FacetField::Topic))
         {
             let name = self.topic_name(topic);
             filter_terms.push(Term::from_facet(self.schema.topic, &topic_facet(&name)));
         }
-        if let Some(addressee) = &filters.addressee {
+        if let Some(addressee) = addressee {
             filter_terms.push(Term::from_field_text(
                 self.schema.addressee_key,
                 &addressee_key(addressee),
             ));
+        }
+        if let Some(kind) = event_kind {
+            filter_terms.push(Term::from_field_text(self.schema.event_kind, kind.id()));
         }
         let mut filter_queries: Vec<Box<dyn Query>> = filter_terms
             .into_iter()

@@ -23,6 +23,7 @@ use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::Engine;
+use super::highlight::Highlighter;
 use crate::SearchError;
 use crate::api::{Hit, Level};
 
@@ -176,7 +177,7 @@ pub use edusearch_indexer::item_id;
 pub fn parse_item_id(id: &str) -> Result<(String, u32), SearchError> {
     let invalid = || {
         SearchError::invalid(
-            "invalid_item_id",
+            crate::ErrorCode::InvalidItemId,
             "Неверный id пункта: нужен id резолюции и номер позиции через дефис, \
              например 87c393a6a0b7b3af-3",
         )
@@ -201,7 +202,7 @@ pub fn check_resolution_id(id: &str) -> Result<(), SearchError> {
         return Ok(());
     }
     Err(SearchError::invalid(
-        "invalid_resolution_id",
+        crate::ErrorCode::InvalidResolutionId,
         "Неверный id резолюции: ожидаются шестнадцатеричные цифры, например 87c393a6a0b7b3af",
     ))
 }
@@ -218,7 +219,7 @@ pub fn check_similar_limit(limit: usize) -> Result<(), SearchError> {
         return Ok(());
     }
     Err(SearchError::invalid(
-        "limit_out_of_range",
+        crate::ErrorCode::LimitOutOfRange,
         format!("limit должен быть от 1 до {MAX_SIMILAR_LIMIT}"),
     ))
 }
@@ -242,7 +243,7 @@ impl Engine {
         let (source, document) = self
             .first_match(&searcher, &own)?
             .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
-        let source_hit = self.hit(&document, 0.0, Level::Resolutions, &[]);
+        let source_hit = self.hit(&document, 0.0, Level::Resolutions, &Highlighter::none());
         let text = stored_text(&document, self.schema.text);
         let mut answer = SimilarResolutions {
             resolution_id: id.to_string(),
@@ -276,7 +277,7 @@ impl Engine {
         )?;
         for (score, address) in candidates {
             let document: TantivyDocument = searcher.doc(address)?;
-            let hit = self.hit(&document, score, Level::Resolutions, &[]);
+            let hit = self.hit(&document, score, Level::Resolutions, &Highlighter::none());
             let shared_topics = shared(topics, &hit.topics);
             let text_score = (score - topic_bonus * shared_topics.len() as f32) / own_score;
             if text_score < MIN_RESOLUTION_SCORE {
@@ -333,7 +334,7 @@ impl Engine {
         let (source, document) = self
             .first_match(&searcher, &own)?
             .ok_or_else(|| SearchError::NotFound(source_id.clone()))?;
-        let source_hit = self.hit(&document, 0.0, Level::Items, &[]);
+        let source_hit = self.hit(&document, 0.0, Level::Items, &Highlighter::none());
         let mut answer = SimilarItems {
             item_id: source_id,
             resolution_id: resolution_id.to_string(),
@@ -370,7 +371,13 @@ impl Engine {
             {
                 continue;
             }
-            let hit = self.hit_at(&searcher, address, score, Level::Items, &[])?;
+            let hit = self.hit_at(
+                &searcher,
+                address,
+                score,
+                Level::Items,
+                &Highlighter::none(),
+            )?;
             let stems = self.stems(&hit.text);
             if informative.intersection(&stems).count() < needed {
                 continue;

@@ -8,6 +8,7 @@ use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 
 use super::*;
+use crate::SearchFilters;
 use crate::understand::understand;
 
 /// One index of the seed corpus shared by the tests of this module.
@@ -32,7 +33,7 @@ pub(super) fn search(q: &str) -> SearchResponse {
 fn proforientation_2023_finds_armavir_first() {
     let response = search("профориентация 2023");
     assert_eq!(response.query.year_from_query, Some(2023));
-    assert_eq!(response.query.year, Some(2023));
+    assert_eq!(response.query.filters.year, Some(2023));
     assert_eq!(response.query.text, "профориентация");
     assert!(response.total >= 2);
     assert!(
@@ -71,7 +72,7 @@ fn inflected_forms_match() {
 #[test]
 fn facet_counts_leave_their_own_filter_out() {
     let mut request = SearchRequest::query("образовательных организаций");
-    request.region = Some("Красноярский край".into());
+    request.filters.region = Some("Красноярский край".into());
     let response = engine().search(&request).unwrap();
     assert!(
         response
@@ -139,7 +140,7 @@ fn highlights_are_html_safe() {
 #[test]
 fn addressee_filter_narrows_to_that_heading() {
     let mut request = SearchRequest::query("");
-    request.addressee = Some("руководителям центров «Точка роста»".into());
+    request.filters.addressee = Some("руководителям центров «Точка роста»".into());
     let response = engine().search(&request).unwrap();
     assert_eq!(response.total, 5);
 }
@@ -360,7 +361,10 @@ fn places_in_the_query_become_filters() {
             .all(|hit| hit.region.as_deref() == Some("Красноярский край"))
     );
     let megion = search("Мегион");
-    assert_eq!(megion.query.municipality.as_deref(), Some("г. Мегион"));
+    assert_eq!(
+        megion.query.filters.municipality.as_deref(),
+        Some("г. Мегион")
+    );
     assert_eq!(megion.total, 13);
     assert_eq!(search("Кубань").total, 4 + 6 + 33);
 }
@@ -369,7 +373,7 @@ fn places_in_the_query_become_filters() {
 fn year_ranges_filter_by_range() {
     let response = search("2022-2023");
     assert_eq!(
-        (response.query.year, response.query.year_to),
+        (response.query.filters.year, response.query.filters.year_to),
         (Some(2022), Some(2023))
     );
     assert_eq!(response.total, 6 + 14 + 33);
@@ -418,7 +422,7 @@ fn baseline_is_plain_bm25() {
             Pipeline::Baseline,
         )
         .unwrap();
-    assert_eq!(baseline.query.year, None);
+    assert_eq!(baseline.query.filters.year, None);
     assert!(
         baseline
             .hits
@@ -575,31 +579,43 @@ fn main_pass_matches_query_clauses(engine: &Engine) {
         (
             "профориентация",
             Filters {
-                year: Some(year),
+                in_force: SearchFilters {
+                    year: Some(year),
+                    ..SearchFilters::default()
+                },
                 ..Filters::default()
             },
         ),
         (
             "педагогов",
             Filters {
-                region: Some(region.clone()),
+                in_force: SearchFilters {
+                    region: Some(region.clone()),
+                    ..SearchFilters::default()
+                },
                 ..Filters::default()
             },
         ),
         (
             "работа",
             Filters {
-                topic: Some(topic.clone()),
-                year: Some(year - 2),
-                year_to: Some(year),
+                in_force: SearchFilters {
+                    topic: Some(topic.clone()),
+                    year: Some(year - 2),
+                    year_to: Some(year),
+                    ..SearchFilters::default()
+                },
                 ..Filters::default()
             },
         ),
         (
             "обучающихся",
             Filters {
-                year: Some(year - 3),
-                year_to: Some(year),
+                in_force: SearchFilters {
+                    year: Some(year - 3),
+                    year_to: Some(year),
+                    ..SearchFilters::default()
+                },
                 level: Level::Resolutions,
                 ..Filters::default()
             },
@@ -609,10 +625,7 @@ fn main_pass_matches_query_clauses(engine: &Engine) {
         filters.topic_boost = understand(text).topic_boost;
         let request = SearchRequest {
             q: text.to_string(),
-            region: filters.region.clone(),
-            year: filters.year,
-            year_to: filters.year_to,
-            topic: filters.topic.clone(),
+            filters: filters.in_force.clone(),
             level: filters.level,
             per_page: 50,
             ..SearchRequest::query(text)
@@ -638,7 +651,12 @@ fn main_pass_matches_query_clauses(engine: &Engine) {
             .into_iter()
             .map(|(score, address)| {
                 let document: TantivyDocument = searcher.doc(address).unwrap();
-                let hit = engine.hit(&document, 0.0, filters.level, &[]);
+                let hit = engine.hit(
+                    &document,
+                    0.0,
+                    filters.level,
+                    &highlight::Highlighter::none(),
+                );
                 (hit.resolution_id, hit.item_position, milli(score))
             })
             .collect();
@@ -672,6 +690,59 @@ fn main_pass_matches_query_clauses(engine: &Engine) {
                 .collect();
             ours.sort();
             assert_eq!(ours, expected, "{text:?} {filters:?} {facet:?}");
+        }
+    }
+}
+
+#[test]
+fn the_event_kind_filter_keeps_the_resolutions_of_that_kind_only() {
+    let engine = engine();
+    let everything = engine
+        .search(&SearchRequest {
+            level: Level::Resolutions,
+            per_page: 100,
+            ..SearchRequest::query("")
+        })
+        .unwrap();
+    let kinds: Vec<Option<String>> = everything
+        .hits
+        .iter()
+        .map(|hit| hit.event_kind.clone())
+        .collect();
+    let mut distinct: Vec<&String> = kinds.iter().flatten().collect();
+    distinct.sort();
+    distinct.dedup();
+    assert!(
+        distinct.len() >= 2,
+        "the seeds hold several kinds: {kinds:?}"
+    );
+    for id in distinct {
+        let kind = edusearch_resolution::EventKind::from_name(id).unwrap();
+        let expected = kinds.iter().flatten().filter(|other| *other == id).count();
+        for level in [Level::Resolutions, Level::Items] {
+            let filtered = engine
+                .search(&SearchRequest {
+                    filters: SearchFilters {
+                        event_kind: Some(kind),
+                        ..SearchFilters::default()
+                    },
+                    level,
+                    per_page: 100,
+                    ..SearchRequest::query("")
+                })
+                .unwrap();
+            assert!(filtered.total > 0, "{id} {level:?}");
+            assert!(
+                filtered
+                    .hits
+                    .iter()
+                    .all(|hit| hit.event_kind.as_deref() == Some(id.as_str())),
+                "{id} {level:?}"
+            );
+            assert_eq!(filtered.query.filters.event_kind, Some(kind));
+            if level == Level::Resolutions {
+                assert_eq!(filtered.total, expected, "{id}");
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use edusearch_search::ErrorCode;
 
 /// What a reindex did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -48,7 +49,7 @@ pub struct Problem {
 fn unauthorized() -> Response {
     let error = ApiError {
         status: StatusCode::UNAUTHORIZED,
-        code: "unauthorized",
+        code: ErrorCode::Unauthorized,
         message: Cow::Borrowed("Нужен заголовок Authorization: Bearer с токеном администратора"),
     };
     let mut response = error.into_response();
@@ -93,7 +94,7 @@ pub async fn reindex(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let Some(expected) = state.admin_token() else {
         return ApiError {
             status: StatusCode::NOT_FOUND,
-            code: "not_found",
+            code: ErrorCode::NotFound,
             message: Cow::Borrowed("Такой страницы нет"),
         }
         .into_response();
@@ -115,7 +116,7 @@ pub async fn reindex(State(state): State<AppState>, headers: HeaderMap) -> Respo
         Ok(Err(IndexError::Locked { pid, .. })) => {
             return ApiError {
                 status: StatusCode::CONFLICT,
-                code: "index_locked",
+                code: ErrorCode::IndexLocked,
                 message: Cow::Owned(format!(
                     "Индекс уже обновляет другой процесс (pid {pid}); повторите позже"
                 )),
@@ -126,7 +127,7 @@ pub async fn reindex(State(state): State<AppState>, headers: HeaderMap) -> Respo
             tracing::warn!(path = %path.display(), error = %source, "reindex refused: the index folder is read-only");
             return ApiError {
                 status: StatusCode::CONFLICT,
-                code: "index_read_only",
+                code: ErrorCode::IndexReadOnly,
                 message: Cow::Borrowed(
                     "Папка индекса доступна только для чтения: поиск работает, переиндексация — нет. Перестройте индекс там, где он записывается (edusearch index)",
                 ),

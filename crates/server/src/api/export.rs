@@ -5,11 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use edusearch_search::{EXPORT_CAP, TrendBy, Trends, write_csv, write_jsonl};
+use edusearch_search::{EXPORT_CAP, SearchFilters, TrendBy, Trends, write_csv, write_jsonl};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{Pairs, SEARCH_PARAMS};
 use crate::state::AppState;
+use edusearch_search::ErrorCode;
 
 /// Search parameters that make no sense when every hit is counted or exported.
 const PAGING_PARAMS: [&str; 2] = ["page", "per_page"];
@@ -24,7 +25,7 @@ fn allowed_params(extra: &str) -> Vec<String> {
         .collect()
 }
 
-/// Parameters of `/api/trends` besides the search filters.
+/// Parameters of `/api/trends` besides the search filters ([`SearchFilters`]).
 #[derive(Debug, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -33,18 +34,6 @@ struct TrendsParams {
     by: Option<TrendBy>,
     /// The query as typed (understood as by `/api/search`).
     q: Option<String>,
-    /// Region filter.
-    region: Option<String>,
-    /// Year filter (the first year of a range with `year_to`).
-    year: Option<i32>,
-    /// Last year of a range.
-    year_to: Option<i32>,
-    /// Municipality filter.
-    municipality: Option<String>,
-    /// Topic filter.
-    topic: Option<String>,
-    /// Addressee filter.
-    addressee: Option<String>,
     /// `items` (default) or `resolutions`: what is counted.
     level: Option<edusearch_search::Level>,
     /// No layout or spelling correction.
@@ -57,7 +46,7 @@ struct TrendsParams {
     get,
     path = "/api/trends",
     tag = "search",
-    params(TrendsParams),
+    params(TrendsParams, SearchFilters),
     responses(
         (status = 200, description = "Buckets: years ascending, regions and topics most items first", body = Trends),
         (status = 400, description = "Invalid parameter (code: invalid_by and the codes of /api/search)", body = ErrorBody),
@@ -81,7 +70,7 @@ fn parse_by(value: &str) -> Result<TrendBy, ApiError> {
         "region" => Ok(TrendBy::Region),
         "topic" => Ok(TrendBy::Topic),
         _ => Err(ApiError::bad_request(
-            "invalid_by",
+            ErrorCode::InvalidBy,
             "Параметр by должен быть year, region или topic",
         )),
     }
@@ -97,7 +86,7 @@ pub enum ExportFormat {
     Jsonl,
 }
 
-/// Parameters of `/api/export` besides the search filters.
+/// Parameters of `/api/export` besides the search filters ([`SearchFilters`]).
 #[derive(Debug, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -106,18 +95,6 @@ struct ExportParams {
     format: Option<ExportFormat>,
     /// The query as typed (understood as by `/api/search`).
     q: Option<String>,
-    /// Region filter.
-    region: Option<String>,
-    /// Year filter (the first year of a range with `year_to`).
-    year: Option<i32>,
-    /// Last year of a range.
-    year_to: Option<i32>,
-    /// Municipality filter.
-    municipality: Option<String>,
-    /// Topic filter.
-    topic: Option<String>,
-    /// Addressee filter.
-    addressee: Option<String>,
     /// `items` (default) or `resolutions`.
     level: Option<edusearch_search::Level>,
     /// `relevance` (default) or `date`.
@@ -133,7 +110,7 @@ struct ExportParams {
     get,
     path = "/api/export",
     tag = "search",
-    params(ExportParams),
+    params(ExportParams, SearchFilters),
     responses(
         (status = 200, description = "CSV (columns: Резолюция, Дата, Муниципалитет, Регион, Пункт, Адресат, Текст, Источник, Id резолюции, Ссылка) or JSON Lines", content(
             (String = "text/csv"),
@@ -150,7 +127,7 @@ pub async fn export(State(state): State<AppState>, pairs: Pairs) -> Result<Respo
         "jsonl" | "ndjson" => ExportFormat::Jsonl,
         _ => {
             return Err(ApiError::bad_request(
-                "invalid_format",
+                ErrorCode::InvalidFormat,
                 "Параметр format должен быть csv или jsonl",
             ));
         }

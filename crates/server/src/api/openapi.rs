@@ -25,7 +25,11 @@ use utoipa::OpenApi;
         openapi_json,
         super::admin::reindex
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::error::ErrorDetail,
+        edusearch_search::ErrorCode
+    )),
     tags(
         (name = "search", description = "Поиск и фасеты"),
         (name = "resolutions", description = "Резолюции целиком"),

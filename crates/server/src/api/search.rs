@@ -13,10 +13,10 @@ use crate::state::AppState;
     get,
     path = "/api/search",
     tag = "search",
-    params(edusearch_search::SearchRequest),
+    params(edusearch_search::SearchRequest, edusearch_search::SearchFilters),
     responses(
         (status = 200, description = "Hits of the page, the query as understood, facet counts", body = SearchResponse),
-        (status = 400, description = "Invalid parameter (code: unknown_parameter, duplicate_parameter, invalid_year, invalid_year_to, invalid_level, invalid_sort, invalid_page, invalid_per_page, invalid_literal, invalid_parameter, query_too_long, per_page_out_of_range, page_out_of_range, year_out_of_range, filter_too_long)", body = ErrorBody),
+        (status = 400, description = "Invalid parameter: `error.code` names it (an ErrorCode: unknown_parameter, invalid_year, invalid_event_kind, query_too_long, …)", body = ErrorBody),
         (status = 503, description = "Timeout or index unavailable", body = ErrorBody),
     )
 )]

@@ -12,6 +12,7 @@ use edusearch_search::{
 use crate::error::{ApiError, ErrorBody};
 use crate::params::Pairs;
 use crate::state::AppState;
+use edusearch_search::ErrorCode;
 
 /// Parameters of the similar-entries endpoints.
 #[derive(Debug, utoipa::IntoParams)]
@@ -106,7 +107,7 @@ fn parse_limit(pairs: &Pairs) -> Result<usize, ApiError> {
     }
     let limit = value.parse::<usize>().map_err(|_| {
         ApiError::bad_request(
-            "invalid_limit",
+            ErrorCode::InvalidLimit,
             format!(
                 "limit должен быть числом от 1 до {}",
                 edusearch_search::MAX_SIMILAR_LIMIT

@@ -2,6 +2,7 @@
 
 use edusearch_search::{SearchRequest, UnderstoodQuery};
 
+use super::format::capitalize;
 use super::urls::{page_href, with, without_years_href};
 use super::views::Chip;
 
@@ -15,24 +16,24 @@ pub(crate) fn chips(
     let href = |change: &dyn Fn(&mut SearchRequest)| page_href(&with(base, change));
     let from_query = |taken: bool| taken.then_some("из запроса");
     let mut chips = Vec::new();
-    if let Some(region) = &understood.region {
+    if let Some(region) = &understood.filters.region {
         chips.push(Chip {
             kind: "Регион",
             value: region.clone(),
             note: from_query(understood.region_from_query.is_some()),
-            remove_href: href(&|next| next.region = None),
+            remove_href: href(&|next| next.filters.region = None),
         });
     }
-    if let Some(municipality) = &understood.municipality {
+    if let Some(municipality) = &understood.filters.municipality {
         chips.push(Chip {
             kind: "Муниципалитет",
             value: municipality.clone(),
             note: from_query(understood.municipality_from_query.is_some()),
-            remove_href: href(&|next| next.municipality = None),
+            remove_href: href(&|next| next.filters.municipality = None),
         });
     }
-    if let Some(year) = understood.year {
-        let (kind, value) = match understood.year_to {
+    if let Some(year) = understood.filters.year {
+        let (kind, value) = match understood.filters.year_to {
             Some(last) if last > year => ("Годы", format!("{year}–{last}")),
             _ => ("Год", year.to_string()),
         };
@@ -43,20 +44,28 @@ pub(crate) fn chips(
             remove_href: without_years_href(base),
         });
     }
-    if let Some(topic) = &understood.topic {
+    if let Some(topic) = &understood.filters.topic {
         chips.push(Chip {
             kind: "Тема",
             value: topic.clone(),
-            note: from_query(request.topic.is_none()),
-            remove_href: href(&|next| next.topic = None),
+            note: from_query(request.filters.topic.is_none()),
+            remove_href: href(&|next| next.filters.topic = None),
         });
     }
-    if let Some(addressee) = &understood.addressee {
+    if let Some(addressee) = &understood.filters.addressee {
         chips.push(Chip {
             kind: "Адресат",
             value: addressee.clone(),
             note: None,
-            remove_href: href(&|next| next.addressee = None),
+            remove_href: href(&|next| next.filters.addressee = None),
+        });
+    }
+    if let Some(kind) = understood.filters.event_kind {
+        chips.push(Chip {
+            kind: "Мероприятие",
+            value: capitalize(kind.name_ru()),
+            note: None,
+            remove_href: href(&|next| next.filters.event_kind = None),
         });
     }
     if understood.group.is_some() {

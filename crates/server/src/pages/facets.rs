@@ -20,12 +20,12 @@ pub(crate) fn facet_groups(base: &SearchRequest, response: &SearchResponse) -> V
             &response.facets.region,
             |value| {
                 href(&|next| {
-                    next.region = Some(value.to_string());
+                    next.filters.region = Some(value.to_string());
                     // A town of another region would leave nothing.
-                    next.municipality = None;
+                    next.filters.municipality = None;
                 })
             },
-            href(&|next| next.region = None),
+            href(&|next| next.filters.region = None),
         ),
         facet_group(
             "facet-year",
@@ -33,8 +33,8 @@ pub(crate) fn facet_groups(base: &SearchRequest, response: &SearchResponse) -> V
             &response.facets.year,
             |value| {
                 href(&|next| {
-                    next.year = value.parse().ok();
-                    next.year_to = None;
+                    next.filters.year = value.parse().ok();
+                    next.filters.year_to = None;
                 })
             },
             without_years_href(base),
@@ -43,8 +43,8 @@ pub(crate) fn facet_groups(base: &SearchRequest, response: &SearchResponse) -> V
             "facet-topic",
             "Тема",
             &response.facets.topic,
-            |value| href(&|next| next.topic = Some(value.to_string())),
-            href(&|next| next.topic = None),
+            |value| href(&|next| next.filters.topic = Some(value.to_string())),
+            href(&|next| next.filters.topic = None),
         ),
     ]
 }

@@ -1,7 +1,7 @@
-//! Russian formatting for the pages: dates, plurals, and words marked in a text.
+//! Russian formatting for the pages: dates, plurals, numbers, paragraphs. (Words are marked
+//! by the search library's `Highlighter`.)
 
 use edusearch_resolution::MONTHS_GENITIVE;
-use edusearch_search::escape_html;
 
 const MONTHS_NOMINATIVE: [&str; 12] = [
     "январь",
@@ -17,9 +17,6 @@ const MONTHS_NOMINATIVE: [&str; 12] = [
     "ноябрь",
     "декабрь",
 ];
-
-/// Most words of `?hl=` marked on a resolution page.
-const MAX_MARKED_WORDS: usize = 12;
 
 /// An ISO date (`2023-08-31`, `2023-08` or `2023`) as Russians write it: «31 августа 2023».
 pub fn russian_date(iso: &str) -> String {
@@ -80,49 +77,6 @@ pub fn capitalize(text: &str) -> String {
     }
 }
 
-/// Stems of the words to mark, from a `?hl=` value.
-pub fn mark_stems(hl: &str) -> Vec<String> {
-    let mut stems: Vec<String> = Vec::new();
-    for word in edusearch_russian::words(hl) {
-        if edusearch_russian::is_stop_word(&edusearch_russian::normalize_word(word.text)) {
-            continue;
-        }
-        let stem = edusearch_russian::stem_word(word.text);
-        if stem.chars().count() >= 2 && !stems.contains(&stem) {
-            stems.push(stem);
-        }
-        if stems.len() == MAX_MARKED_WORDS {
-            break;
-        }
-    }
-    stems
-}
-
-/// The text as escaped HTML with words of the same stem (or a longer derivation of it) in
-/// `<mark>`.
-pub fn mark_words(text: &str, stems: &[String]) -> String {
-    if stems.is_empty() {
-        return escape_html(text);
-    }
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut last = 0;
-    for word in edusearch_russian::words(text) {
-        let stem = edusearch_russian::stem_word(word.text);
-        let matches = stems.iter().any(|wanted| {
-            stem == *wanted || (wanted.chars().count() >= 4 && stem.starts_with(wanted.as_str()))
-        });
-        if matches {
-            out.push_str(&escape_html(&text[last..word.start]));
-            out.push_str("<mark>");
-            out.push_str(&escape_html(word.text));
-            out.push_str("</mark>");
-            last = word.end;
-        }
-    }
-    out.push_str(&escape_html(&text[last..]));
-    out
-}
-
 /// Paragraphs of a text separated by blank lines, single line breaks kept inside them.
 pub fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -170,19 +124,6 @@ mod tests {
         assert_eq!(
             count_of(12345, "пункт", "пункта", "пунктов"),
             "12\u{202f}345 пунктов"
-        );
-    }
-
-    #[test]
-    fn marked_words_match_inflections_and_stay_escaped() {
-        let stems = mark_stems("профориентация и <b>");
-        let html = mark_words(
-            "Усилить профориентационную работу <i>и</i> профориентации",
-            &stems,
-        );
-        assert_eq!(
-            html,
-            "Усилить <mark>профориентационную</mark> работу &lt;i&gt;и&lt;/i&gt; <mark>профориентации</mark>"
         );
     }
 

@@ -30,7 +30,7 @@ pub(crate) fn hit_view(base: &SearchRequest, hit: &Hit, hl: &str) -> HitView {
         addressee: hit.addressee.as_ref().map(|addressee| Link {
             label: addressee.clone(),
             href: page_href(&with(base, |next| {
-                next.addressee = Some(addressee.clone());
+                next.filters.addressee = Some(addressee.clone());
             })),
         }),
         highlight: hit.highlight.clone(),
@@ -47,7 +47,7 @@ pub(crate) fn hit_view(base: &SearchRequest, hit: &Hit, hl: &str) -> HitView {
             .iter()
             .map(|topic| Link {
                 label: topic.clone(),
-                href: page_href(&with(base, |next| next.topic = Some(topic.clone()))),
+                href: page_href(&with(base, |next| next.filters.topic = Some(topic.clone()))),
             })
             .collect(),
         recurrence: hit.recurrence.as_ref().map(|recurrence| Link {

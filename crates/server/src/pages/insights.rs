@@ -69,8 +69,8 @@ pub fn insights(request: &SearchRequest, response: &SearchResponse) -> Option<In
                 title: format!("{}: {}", value.value, count_of(value.count, one, few, many)),
                 count: group_digits(value.count),
                 href: page_href(&with(&base, |next| {
-                    next.year = value.value.parse().ok();
-                    next.year_to = None;
+                    next.filters.year = value.value.parse().ok();
+                    next.filters.year_to = None;
                 })),
                 selected: value.selected,
                 x,
@@ -95,8 +95,8 @@ pub fn insights(request: &SearchRequest, response: &SearchResponse) -> Option<In
                 Link {
                     label: value.value.clone(),
                     href: page_href(&with(&base, |next| {
-                        next.region = Some(value.value.clone());
-                        next.municipality = None;
+                        next.filters.region = Some(value.value.clone());
+                        next.filters.municipality = None;
                     })),
                 },
                 group_digits(value.count),

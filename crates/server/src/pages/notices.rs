@@ -80,11 +80,11 @@ pub(crate) fn dropped_view(
             match filter.kind {
                 FilterKind::Year => {
                     let mut years = filter.value.split('–').map(str::parse::<i32>);
-                    next.year = years.next().and_then(Result::ok);
-                    next.year_to = years.next().and_then(Result::ok);
+                    next.filters.year = years.next().and_then(Result::ok);
+                    next.filters.year_to = years.next().and_then(Result::ok);
                 }
-                FilterKind::Region => next.region = Some(filter.value.clone()),
-                FilterKind::Municipality => next.municipality = Some(filter.value.clone()),
+                FilterKind::Region => next.filters.region = Some(filter.value.clone()),
+                FilterKind::Municipality => next.filters.municipality = Some(filter.value.clone()),
             }
         }
     });

@@ -7,12 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use edusearch_resolution::Resolution;
-use edusearch_search::SearchRequest;
+use edusearch_search::{Highlighter, SearchFilters, SearchRequest};
 
 use super::assets::ASSETS;
-use super::format::{
-    capitalize, count_of, group_digits, mark_stems, mark_words, paragraphs, russian_date,
-};
+use super::format::{capitalize, count_of, group_digits, paragraphs, russian_date};
 use super::render::{error_page, html_response, not_found_page};
 use super::similar;
 use super::urls::{encode_component, page_href, url_host};
@@ -50,12 +48,12 @@ pub async fn resolution_page(
                 .collect::<String>()
         })
         .unwrap_or_default();
-    let (resolution, similar) = tokio::join!(
-        fetch_resolution(&state, id.clone()),
+    let (page, similar) = tokio::join!(
+        marked_view(&state, id.clone(), hl),
         similar::load(&state, id, similar_item)
     );
-    let resolution = match resolution {
-        Ok(resolution) => resolution,
+    let mut page = match page {
+        Ok(page) => page,
         Err(error) if error.status == StatusCode::NOT_FOUND => {
             return error_page(ApiError::not_found(
                 "Такой резолюции нет в индексе: возможно, она была удалена при обновлении",
@@ -63,16 +61,28 @@ pub async fn resolution_page(
         }
         Err(error) => return error_page(error),
     };
-    let mut page = resolution_view(&resolution, &hl);
     similar::apply(&mut page, similar);
     html_response(StatusCode::OK, &page)
 }
 
-fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
-    let stems = mark_stems(hl);
+/// The page of a resolution with the words of `hl` marked as a search for them matches.
+async fn marked_view(state: &AppState, id: String, hl: String) -> Result<ResolutionPage, ApiError> {
+    let resolution = fetch_resolution(state, id).await?;
+    state
+        .run_blocking(move |engine| {
+            let marker = engine.highlighter(&hl).unwrap_or_else(|error| {
+                tracing::warn!(%error, "words of the search not marked");
+                Highlighter::none()
+            });
+            Ok(resolution_view(&resolution, &hl, &marker))
+        })
+        .await
+}
+
+fn resolution_view(resolution: &Resolution, hl: &str, marker: &Highlighter) -> ResolutionPage {
     let source_href = format!("/resolutions/{}/source", encode_component(&resolution.id));
     let meta = meta_rows(resolution, &source_href);
-    let groups = item_groups(resolution, hl, &stems);
+    let groups = item_groups(resolution, hl, marker);
     let back_href = if hl.trim().is_empty() {
         "/".to_string()
     } else {
@@ -91,7 +101,10 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
             .map(|topic| Link {
                 label: topic.clone(),
                 href: page_href(&SearchRequest {
-                    topic: Some(topic.clone()),
+                    filters: SearchFilters {
+                        topic: Some(topic.clone()),
+                        ..SearchFilters::default()
+                    },
                     ..SearchRequest::default()
                 }),
             })
@@ -100,7 +113,7 @@ fn resolution_view(resolution: &Resolution, hl: &str) -> ResolutionPage {
         groups,
         body: paragraphs(&resolution.body)
             .iter()
-            .map(|paragraph| mark_words(paragraph, &stems))
+            .map(|paragraph| marker.mark(paragraph))
             .collect(),
         source_href,
         similar: None,
@@ -153,7 +166,10 @@ fn meta_rows(resolution: &Resolution, source_href: &str) -> Vec<MetaRow> {
             label: "Регион",
             value: region.clone(),
             href: Some(page_href(&SearchRequest {
-                region: Some(region.clone()),
+                filters: SearchFilters {
+                    region: Some(region.clone()),
+                    ..SearchFilters::default()
+                },
                 ..SearchRequest::default()
             })),
         });
@@ -181,13 +197,13 @@ fn meta_rows(resolution: &Resolution, source_href: &str) -> Vec<MetaRow> {
 }
 
 /// The items under their addressee headings, words of `hl` marked.
-fn item_groups(resolution: &Resolution, hl: &str, stems: &[String]) -> Vec<ItemGroup> {
+fn item_groups(resolution: &Resolution, hl: &str, marker: &Highlighter) -> Vec<ItemGroup> {
     let mut groups: Vec<ItemGroup> = Vec::new();
     for item in &resolution.items {
         let view = ItemView {
             position: item.position,
             number: item.number.clone(),
-            html: mark_words(&item.text, stems),
+            html: marker.mark(&item.text),
             item_id: similar::api_item_id(&resolution.id, item.position),
             similar_href: similar::similar_href(&resolution.id, item.position, hl),
             similar: None,

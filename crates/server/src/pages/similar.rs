@@ -54,7 +54,7 @@ pub async fn load(state: &AppState, id: String, item: Option<u32>) -> Similar {
             item: item.map(|(position, found)| (position, found.iter().map(item_entry).collect())),
         },
         Err(error) => {
-            tracing::warn!(code = error.code, "similar entries not loaded");
+            tracing::warn!(code = error.code.as_str(), "similar entries not loaded");
             Similar {
                 resolutions: None,
                 item: None,

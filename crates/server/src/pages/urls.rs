@@ -65,19 +65,14 @@ pub fn with(request: &SearchRequest, change: impl FnOnce(&mut SearchRequest)) ->
 /// The search page for `base` without its years (from and to).
 pub(crate) fn without_years_href(base: &SearchRequest) -> String {
     page_href(&with(base, |next| {
-        next.year = None;
-        next.year_to = None;
+        next.filters.year = None;
+        next.filters.year_to = None;
     }))
 }
 
 /// Whether any filter is set.
 pub fn has_filters(request: &SearchRequest) -> bool {
-    request.region.is_some()
-        || request.year.is_some()
-        || request.year_to.is_some()
-        || request.municipality.is_some()
-        || request.topic.is_some()
-        || request.addressee.is_some()
+    !request.filters.is_empty()
 }
 
 /// Percent-encodes a query-string component (`application/x-www-form-urlencoded`, space as `+`).
@@ -103,17 +98,13 @@ pub(crate) fn explicit(request: &SearchRequest, understood: &UnderstoodQuery) ->
         || understood.year_to_from_query.is_some()
         || understood.region_from_query.is_some()
         || understood.municipality_from_query.is_some()
-        || (understood.topic.is_some() && request.topic.is_none());
+        || (understood.filters.topic.is_some() && request.filters.topic.is_none());
     if !from_query {
         return request.clone();
     }
     with(request, |next| {
         next.q = understood.text.clone();
-        next.region = understood.region.clone();
-        next.year = understood.year;
-        next.year_to = understood.year_to;
-        next.municipality = understood.municipality.clone();
-        next.topic = understood.topic.clone();
+        next.filters = understood.filters.clone();
     })
 }
 
@@ -128,7 +119,7 @@ pub(crate) fn url_host(url: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use edusearch_search::Level;
+    use edusearch_search::{Level, SearchFilters};
 
     use super::*;
     use crate::params::Pairs;
@@ -137,8 +128,11 @@ mod tests {
     fn urls_carry_what_differs_from_the_defaults() {
         let request = SearchRequest {
             q: "профориентация 2023".into(),
-            region: Some("Краснодарский край".into()),
-            topic: Some("ОВЗ & инклюзия".into()),
+            filters: SearchFilters {
+                region: Some("Краснодарский край".into()),
+                topic: Some("ОВЗ & инклюзия".into()),
+                ..SearchFilters::default()
+            },
             level: Level::Resolutions,
             page: 2,
             per_page: 5,
@@ -151,7 +145,7 @@ mod tests {
         assert!(href.contains("&page=2"), "{href}");
         assert!(!href.contains("per_page"));
         assert_eq!(page_href(&SearchRequest::default()), "/");
-        assert_eq!(with(&request, |next| next.region = None).page, 1);
+        assert_eq!(with(&request, |next| next.filters.region = None).page, 1);
         // What a URL says, parsing gives back.
         let query = href.trim_start_matches("/?");
         let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();

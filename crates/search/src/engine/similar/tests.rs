@@ -66,8 +66,8 @@ const EXTRA: [(&str, &str); 3] = [
 
 fn item_of(municipality: &str, year: i32, starts: &str) -> (String, u32) {
     let mut request = crate::api::SearchRequest::query("");
-    request.municipality = Some(municipality.to_string());
-    request.year = Some(year);
+    request.filters.municipality = Some(municipality.to_string());
+    request.filters.year = Some(year);
     request.per_page = 100;
     let response = engine().search(&request).unwrap();
     let hit = response
