@@ -2,19 +2,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use edusearch_resolution::parse_text;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::layout::IndexRoot;
 use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
+use crate::read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record};
 use crate::schema::IndexSchema;
 use crate::sources::{Source, Sources};
 
@@ -61,7 +59,7 @@ impl BuildOptions {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
-            max_file_bytes: 50 * 1024 * 1024,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             writer_memory_bytes: 100 * 1024 * 1024,
             mode: BuildMode::Incremental,
         }
@@ -492,11 +490,11 @@ fn examine(
         };
         return (relative, entry, None);
     }
-    let bytes = read_checked(path, options);
-    let hash = bytes
-        .as_ref()
-        .map(|bytes| content_hash(bytes))
-        .unwrap_or_default();
+    let reader = FileReader {
+        max_file_bytes: options.max_file_bytes,
+    };
+    let content = reader.read_bytes(path);
+    let hash = content.as_ref().map(FileContent::hash).unwrap_or_default();
     if let Some(entry) = old_by_hash.get(hash.as_str()).filter(|_| !hash.is_empty()) {
         let entry = FileEntry {
             stamp: stamp.unwrap_or_default(),
@@ -505,8 +503,8 @@ fn examine(
         };
         return (relative, entry, None);
     }
-    match bytes.and_then(|bytes| parse_file_from(&relative, &bytes, options, source)) {
-        Ok(resolution) => {
+    match content.and_then(|content| reader.parse(&content, &relative, source)) {
+        Ok(Record { resolution, .. }) => {
             let entry = FileEntry {
                 stamp: stamp.unwrap_or_default(),
                 hash,
@@ -518,109 +516,19 @@ fn examine(
             };
             (relative, entry, Some(schema.documents(&resolution)))
         }
-        Err(message) => {
+        Err(error) => {
             let entry = FileEntry {
                 stamp: stamp.unwrap_or_default(),
                 hash,
                 id: None,
                 items: 0,
-                problem: Some(message),
+                problem: Some(error.to_string()),
                 warnings: Vec::new(),
                 source_url,
             };
             (relative, entry, None)
         }
     }
-}
-
-/// Reads a regular file, at most `max_file_bytes` of it; the error is the reason it is
-/// skipped. The size is checked before reading and the read itself is capped, as a device or
-/// a file in `/proc` says nothing true about its size.
-fn read_checked(path: &Path, options: &BuildOptions) -> Result<Vec<u8>, String> {
-    let limit = options.max_file_bytes;
-    let too_large = |size: u64| {
-        format!(
-            "file is {} MB, over the {} MB limit",
-            size / (1024 * 1024),
-            limit / (1024 * 1024)
-        )
-    };
-    let cannot_read = |error: std::io::Error| format!("cannot read file: {error}");
-    // Checked before opening: opening a FIFO would wait for a writer.
-    let metadata = fs::metadata(path).map_err(cannot_read)?;
-    if let Some(kind) = not_regular(&metadata.file_type()) {
-        return Err(format!(
-            "{kind}, not a regular file; only regular files are read"
-        ));
-    }
-    if metadata.len() > limit {
-        return Err(too_large(metadata.len()));
-    }
-    let file = fs::File::open(path).map_err(cannot_read)?;
-    let mut bytes = Vec::with_capacity(metadata.len().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-/// What a non-regular file is («a FIFO»), or `None` for a regular file.
-fn not_regular(file_type: &fs::FileType) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_file() {
-        None
-    } else if file_type.is_dir() {
-        Some("a folder")
-    } else if file_type.is_fifo() {
-        Some("a FIFO (named pipe)")
-    } else if file_type.is_socket() {
-        Some("a socket")
-    } else if file_type.is_char_device() {
-        Some("a character device")
-    } else if file_type.is_block_device() {
-        Some("a block device")
-    } else {
-        Some("a special file")
-    }
-}
-
-/// Extracts the text of a file in any supported format and parses it.
-pub fn parse_file(
-    relative: &str,
-    bytes: &[u8],
-    options: &BuildOptions,
-) -> Result<edusearch_resolution::Resolution, String> {
-    parse_file_from(relative, bytes, options, None)
-}
-
-/// [`parse_file`] for a file with a known [`Source`]: its charset decodes the bytes, its web
-/// address becomes the record's `source_url`.
-pub fn parse_file_from(
-    relative: &str,
-    bytes: &[u8],
-    options: &BuildOptions,
-    source: Option<&Source>,
-) -> Result<edusearch_resolution::Resolution, String> {
-    let limits = edusearch_extract::Limits {
-        max_file_bytes: options.max_file_bytes,
-        ..edusearch_extract::Limits::default()
-    };
-    let charset = source.and_then(|source| source.charset.as_deref());
-    let extracted = edusearch_extract::extract_with_charset(relative, bytes, &limits, charset)
-        .map_err(|error| error.to_string())?;
-    let mut resolution =
-        parse_text(relative, &extracted.text).map_err(|error| error.to_string())?;
-    resolution.warnings.extend(extracted.warnings);
-    resolution.source_url = source.and_then(Source::address).map(str::to_string);
-    Ok(resolution)
-}
-
-fn content_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -47,7 +47,13 @@ fn devices_and_fifos_are_skipped_with_a_reason_and_reads_are_capped() {
         max_file_bytes: 16,
         ..BuildOptions::new(data.path())
     };
-    let error = read_checked(&data.path().join("maps.txt"), &small).unwrap_err();
+    let reader = FileReader {
+        max_file_bytes: small.max_file_bytes,
+    };
+    let error = reader
+        .read_bytes(&data.path().join("maps.txt"))
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("over the 0 MB limit"), "{error}");
 }
 
