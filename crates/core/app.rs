@@ -509,14 +509,16 @@ fn trends(args: TrendsArgs) -> Result<ExitCode> {
 fn inspect(args: InspectArgs) -> Result<ExitCode> {
     // For a fetched file, the sources manifest of its corpus gives its address and charset.
     let record = edusearch_indexer::read_resolution(&args.file).map_err(|error| {
-        let failed = match error {
-            ReadError::Io { .. } | ReadError::NotRegular { .. } | ReadError::TooLarge { .. } => {
-                "failed to read"
+        let (failed, cause) = match error {
+            // The context says the file could not be read: the cause is the I/O error itself.
+            ReadError::Io { error } => ("failed to read", anyhow::Error::new(error)),
+            ReadError::NotRegular { .. } | ReadError::TooLarge { .. } => {
+                ("failed to read", error.into())
             }
-            ReadError::Extract(_) => "cannot read",
-            ReadError::Parse(_) => "cannot parse",
+            ReadError::Extract(_) => ("cannot read", error.into()),
+            ReadError::Parse(_) => ("cannot parse", error.into()),
         };
-        anyhow::Error::new(error).context(format!("{failed} {}", args.file.display()))
+        cause.context(format!("{failed} {}", args.file.display()))
     })?;
     let Record {
         resolution,
