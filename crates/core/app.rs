@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use edusearch_indexer::{
-    BuildMode, BuildOptions, BuildProgress, BuildReport, IndexError, IndexRoot, add_to_corpus,
-    build_index, remove_from_corpus,
+    BuildMode, BuildOptions, BuildProgress, BuildReport, IndexError, IndexRoot, ReadError, Record,
+    add_to_corpus, build_index, remove_from_corpus,
 };
 use edusearch_search::{Engine, ErrorKind, Level, SearchError, SearchFilters, SearchRequest, Sort};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -307,11 +307,8 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
             .downcast_ref::<edusearch_indexer::IndexError>()
             .is_some_and(edusearch_indexer::IndexError::is_user_error)
             || cause
-                .downcast_ref::<edusearch_resolution::ParseError>()
-                .is_some()
-            || cause
-                .downcast_ref::<edusearch_extract::ExtractError>()
-                .is_some()
+                .downcast_ref::<ReadError>()
+                .is_some_and(ReadError::is_user_error)
             || cause
                 .downcast_ref::<edusearch_fetch::FetchError>()
                 .is_some_and(edusearch_fetch::FetchError::is_user_error)
@@ -489,35 +486,30 @@ fn trends(args: TrendsArgs) -> Result<ExitCode> {
 }
 
 fn inspect(args: InspectArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("failed to read {}", args.file.display()))?;
-    let source = args.file.to_string_lossy();
-    // A fetched file: the sources manifest of its corpus tells its address and charset.
-    let fetched = edusearch_indexer::Sources::for_file(&args.file);
-    let extracted = edusearch_extract::extract_with_charset(
-        &source,
-        &bytes,
-        &edusearch_extract::Limits::default(),
-        fetched
-            .as_ref()
-            .and_then(|fetched| fetched.charset.as_deref()),
-    )
-    .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let mut resolution = edusearch_resolution::parse_text(&source, &extracted.text)
-        .with_context(|| format!("cannot parse {}", args.file.display()))?;
-    resolution.source_url = fetched
-        .as_ref()
-        .and_then(edusearch_indexer::Source::address)
-        .map(str::to_string);
-    resolution
-        .warnings
-        .extend(extracted.warnings.iter().cloned());
+    // For a fetched file, the sources manifest of its corpus gives its address and charset.
+    let record = edusearch_indexer::read_resolution(&args.file).map_err(|error| {
+        let (failed, cause) = match error {
+            // The context says the file could not be read: the cause is the I/O error itself.
+            ReadError::Io { error } => ("failed to read", anyhow::Error::new(error)),
+            ReadError::NotRegular { .. } | ReadError::TooLarge { .. } => {
+                ("failed to read", error.into())
+            }
+            ReadError::Extract(_) => ("cannot read", error.into()),
+            ReadError::Parse(_) => ("cannot parse", error.into()),
+        };
+        cause.context(format!("{failed} {}", args.file.display()))
+    })?;
+    let Record {
+        resolution,
+        format,
+        encoding,
+    } = record;
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&resolution)?;
         value["extraction"] = serde_json::json!({
-            "format": extracted.format.name(),
-            "encoding": extracted.encoding,
+            "format": format.name(),
+            "encoding": encoding,
         });
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
@@ -525,9 +517,8 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
         writeln!(
             out,
             "format:        {}{}",
-            extracted.format.name(),
-            extracted
-                .encoding
+            format.name(),
+            encoding
                 .as_deref()
                 .map(|encoding| format!(", {encoding}"))
                 .unwrap_or_default()

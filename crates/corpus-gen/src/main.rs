@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use corpus_gen::Generator;
+use edusearch_indexer::FileReader;
 
 const USAGE: &str = "usage:
   corpus-gen --resolutions N [--seed S] --out DIR [--threads T]
@@ -112,8 +113,9 @@ fn generate(resolutions: usize, seed: u64, out: &Path, threads: usize) -> Result
     Ok(())
 }
 
-/// Parses every `.txt` file below `data` and writes one TSV row per item (PostgreSQL `COPY`
-/// text format): resolution id, source, year, region, municipality, position, addressee, text.
+/// Reads every `.txt` file below `data` as the index build does and writes one TSV row per
+/// item (PostgreSQL `COPY` text format): resolution id, source, year, region, municipality,
+/// position, addressee, text.
 fn export_tsv(data: &Path, out: &Path, threads: usize) -> Result<()> {
     let mut files = Vec::new();
     let mut pending = vec![data.to_path_buf()];
@@ -153,6 +155,7 @@ fn export_tsv(data: &Path, out: &Path, threads: usize) -> Result<()> {
 }
 
 fn rows(data: &Path, files: &[PathBuf]) -> Result<String> {
+    let reader = FileReader::default();
     let mut out = String::new();
     for path in files {
         let source = path
@@ -160,9 +163,13 @@ fn rows(data: &Path, files: &[PathBuf]) -> Result<String> {
             .unwrap_or(path)
             .to_string_lossy()
             .into_owned();
-        let bytes = fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
-        let Ok(resolution) = edusearch_resolution::parse_resolution(&source, &bytes) else {
-            continue;
+        let resolution = match reader.read(path, &source, None) {
+            Ok(record) => record.resolution,
+            // A file that is not a resolution is left out; one the machine cannot read is not.
+            Err(error) if error.is_user_error() => continue,
+            Err(error) => {
+                return Err(error).with_context(|| format!("failed to read {}", path.display()));
+            }
         };
         for item in &resolution.items {
             let fields = [

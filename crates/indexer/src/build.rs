@@ -2,19 +2,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use edusearch_resolution::parse_text;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::layout::IndexRoot;
 use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
+use crate::read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record};
 use crate::schema::IndexSchema;
 use crate::sources::{Source, Sources};
 
@@ -61,7 +59,7 @@ impl BuildOptions {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
-            max_file_bytes: 50 * 1024 * 1024,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             writer_memory_bytes: 100 * 1024 * 1024,
             mode: BuildMode::Incremental,
         }
@@ -492,11 +490,11 @@ fn examine(
         };
         return (relative, entry, None);
     }
-    let bytes = read_checked(path, options);
-    let hash = bytes
-        .as_ref()
-        .map(|bytes| content_hash(bytes))
-        .unwrap_or_default();
+    let reader = FileReader {
+        max_file_bytes: options.max_file_bytes,
+    };
+    let content = reader.read_bytes(path);
+    let hash = content.as_ref().map(FileContent::hash).unwrap_or_default();
     if let Some(entry) = old_by_hash.get(hash.as_str()).filter(|_| !hash.is_empty()) {
         let entry = FileEntry {
             stamp: stamp.unwrap_or_default(),
@@ -505,8 +503,8 @@ fn examine(
         };
         return (relative, entry, None);
     }
-    match bytes.and_then(|bytes| parse_file_from(&relative, &bytes, options, source)) {
-        Ok(resolution) => {
+    match content.and_then(|content| reader.parse(&content, &relative, source)) {
+        Ok(Record { resolution, .. }) => {
             let entry = FileEntry {
                 stamp: stamp.unwrap_or_default(),
                 hash,
@@ -518,13 +516,13 @@ fn examine(
             };
             (relative, entry, Some(schema.documents(&resolution)))
         }
-        Err(message) => {
+        Err(error) => {
             let entry = FileEntry {
                 stamp: stamp.unwrap_or_default(),
                 hash,
                 id: None,
                 items: 0,
-                problem: Some(message),
+                problem: Some(error.to_string()),
                 warnings: Vec::new(),
                 source_url,
             };
@@ -533,374 +531,9 @@ fn examine(
     }
 }
 
-/// Reads a regular file, at most `max_file_bytes` of it; the error is the reason it is
-/// skipped. The size is checked before reading and the read itself is capped, as a device or
-/// a file in `/proc` says nothing true about its size.
-fn read_checked(path: &Path, options: &BuildOptions) -> Result<Vec<u8>, String> {
-    let limit = options.max_file_bytes;
-    let too_large = |size: u64| {
-        format!(
-            "file is {} MB, over the {} MB limit",
-            size / (1024 * 1024),
-            limit / (1024 * 1024)
-        )
-    };
-    let cannot_read = |error: std::io::Error| format!("cannot read file: {error}");
-    // Checked before opening: opening a FIFO would wait for a writer.
-    let metadata = fs::metadata(path).map_err(cannot_read)?;
-    if let Some(kind) = not_regular(&metadata.file_type()) {
-        return Err(format!(
-            "{kind}, not a regular file; only regular files are read"
-        ));
-    }
-    if metadata.len() > limit {
-        return Err(too_large(metadata.len()));
-    }
-    let file = fs::File::open(path).map_err(cannot_read)?;
-    let mut bytes = Vec::with_capacity(metadata.len().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-/// What a non-regular file is («a FIFO»), or `None` for a regular file.
-fn not_regular(file_type: &fs::FileType) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_file() {
-        None
-    } else if file_type.is_dir() {
-        Some("a folder")
-    } else if file_type.is_fifo() {
-        Some("a FIFO (named pipe)")
-    } else if file_type.is_socket() {
-        Some("a socket")
-    } else if file_type.is_char_device() {
-        Some("a character device")
-    } else if file_type.is_block_device() {
-        Some("a block device")
-    } else {
-        Some("a special file")
-    }
-}
-
-/// Extracts the text of a file in any supported format and parses it.
-pub fn parse_file(
-    relative: &str,
-    bytes: &[u8],
-    options: &BuildOptions,
-) -> Result<edusearch_resolution::Resolution, String> {
-    parse_file_from(relative, bytes, options, None)
-}
-
-/// [`parse_file`] for a file with a known [`Source`]: its charset decodes the bytes, its web
-/// address becomes the record's `source_url`.
-pub fn parse_file_from(
-    relative: &str,
-    bytes: &[u8],
-    options: &BuildOptions,
-    source: Option<&Source>,
-) -> Result<edusearch_resolution::Resolution, String> {
-    let limits = edusearch_extract::Limits {
-        max_file_bytes: options.max_file_bytes,
-        ..edusearch_extract::Limits::default()
-    };
-    let charset = source.and_then(|source| source.charset.as_deref());
-    let extracted = edusearch_extract::extract_with_charset(relative, bytes, &limits, charset)
-        .map_err(|error| error.to_string())?;
-    let mut resolution =
-        parse_text(relative, &extracted.text).map_err(|error| error.to_string())?;
-    resolution.warnings.extend(extracted.warnings);
-    resolution.source_url = source.and_then(Source::address).map(str::to_string);
-    Ok(resolution)
-}
-
-fn content_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::open_index;
-
-    fn corpus() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions")
-    }
-
-    /// `ln -s /dev/zero corpus/zero.txt` made `index` grow to 3 GB (the limit was checked on
-    /// the size the file claims), and a FIFO was skipped without a word.
-    #[test]
-    fn devices_and_fifos_are_skipped_with_a_reason_and_reads_are_capped() {
-        let data = tempfile::tempdir().unwrap();
-        let seed = collect_files(&corpus()).unwrap().remove(0);
-        fs::copy(&seed, data.path().join("seed.txt")).unwrap();
-        std::os::unix::fs::symlink("/dev/zero", data.path().join("zero.txt")).unwrap();
-        // A regular file that claims to be empty and is not.
-        std::os::unix::fs::symlink("/proc/self/maps", data.path().join("maps.txt")).unwrap();
-        let fifo = data.path().join("pipe.txt");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
-        let index_dir = tempfile::tempdir().unwrap();
-        let options = BuildOptions {
-            max_file_bytes: 1024 * 1024,
-            ..BuildOptions::new(data.path())
-        };
-        let report = build_index(&IndexRoot::new(index_dir.path()), &options, &NoProgress).unwrap();
-        assert_eq!(report.resolutions, 1);
-        let reasons: HashMap<&str, &str> = report
-            .skipped
-            .iter()
-            .map(|problem| (problem.path.as_str(), problem.message.as_str()))
-            .collect();
-        assert_eq!(
-            reasons.get("zero.txt"),
-            Some(&"a character device, not a regular file; only regular files are read")
-        );
-        assert_eq!(
-            reasons.get("pipe.txt"),
-            Some(&"a FIFO (named pipe), not a regular file; only regular files are read")
-        );
-        assert!(reasons.contains_key("maps.txt"), "{reasons:?}");
-
-        // The cap holds while reading, whatever the size says.
-        let small = BuildOptions {
-            max_file_bytes: 16,
-            ..BuildOptions::new(data.path())
-        };
-        let error = read_checked(&data.path().join("maps.txt"), &small).unwrap_err();
-        assert!(error.contains("over the 0 MB limit"), "{error}");
-    }
-
-    /// A full disk said «An index writer was killed … or panicked».
-    #[test]
-    fn a_full_disk_is_reported_as_no_space_left() {
-        let generation = tempfile::tempdir().unwrap();
-        let killed = IndexError::Tantivy(tantivy::TantivyError::ErrorInThread(
-            "An index writer was killed.".into(),
-        ));
-        // A folder with room: the error is kept.
-        let kept = explain_write_failure(killed, generation.path());
-        assert!(matches!(kept, IndexError::Tantivy(_)));
-        // /dev/full is the disk that is always full.
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .and_then(|mut file| std::io::Write::write_all(&mut file, &[0; 4096]))
-            .unwrap_err();
-        assert!(is_no_space(&full));
-        let error = no_space(&generation.path().join("gen-1"), full);
-        assert!(error.is_user_error());
-        let text = error.to_string();
-        assert!(text.starts_with("no space left on the disk of "), "{text}");
-        assert!(text.contains("free some space"), "{text}");
-    }
-
-    #[test]
-    fn the_seed_corpus_builds_and_bad_files_are_skipped_with_reasons() {
-        let data = tempfile::tempdir().unwrap();
-        for file in collect_files(&corpus()).unwrap() {
-            fs::copy(&file, data.path().join(file.file_name().unwrap())).unwrap();
-        }
-        fs::write(data.path().join("empty.txt"), "").unwrap();
-        fs::write(data.path().join("image.txt"), [0u8, 159, 146, 150, 0, 1]).unwrap();
-        fs::write(data.path().join("notes.pdfx"), "x").unwrap();
-        let index_dir = tempfile::tempdir().unwrap();
-        let root = IndexRoot::new(index_dir.path());
-        let report = build_index(&root, &BuildOptions::new(data.path()), &NoProgress).unwrap();
-        assert_eq!(report.files_read, 8);
-        assert_eq!(report.resolutions, 5);
-        assert_eq!(report.items, 4 + 6 + 33 + 14 + 13);
-        let reasons: Vec<_> = report
-            .skipped
-            .iter()
-            .map(|p| (p.path.as_str(), p.message.as_str()))
-            .collect();
-        assert_eq!(
-            reasons,
-            [
-                ("empty.txt", "file is empty; supply a file with text"),
-                (
-                    "image.txt",
-                    "file looks binary, not text; supply a text file, a document or a pdf"
-                ),
-                (
-                    "notes.pdfx",
-                    "unsupported format .pdfx; supported: .txt, .text, .html, .htm, .xhtml, .docx, .doc, .odt, .rtf, .pdf"
-                ),
-            ]
-        );
-        let (index, _) = open_index(&root).unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        assert_eq!(searcher.num_docs(), 5 + 70);
-    }
-
-    #[test]
-    fn a_failed_build_leaves_the_live_index_alone() {
-        let index_dir = tempfile::tempdir().unwrap();
-        let root = IndexRoot::new(index_dir.path());
-        build_index(&root, &BuildOptions::new(corpus()), &NoProgress).unwrap();
-        let live = root.current().unwrap().unwrap();
-        let missing = BuildOptions::new(index_dir.path().join("no-such-folder"));
-        assert!(build_index(&root, &missing, &NoProgress).is_err());
-        assert_eq!(root.current().unwrap().unwrap(), live);
-        assert!(open_index(&root).is_ok());
-    }
-}
-
+mod broken_input_tests;
 #[cfg(test)]
-mod incremental_tests {
-    use super::*;
-    use crate::open_index;
-
-    fn corpus_copy() -> tempfile::TempDir {
-        let data = tempfile::tempdir().unwrap();
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/resolutions");
-        for file in collect_files(&corpus).unwrap() {
-            fs::copy(&file, data.path().join(file.file_name().unwrap())).unwrap();
-        }
-        data
-    }
-
-    fn count_docs(root: &IndexRoot) -> u64 {
-        let (index, _) = open_index(root).unwrap();
-        index.reader().unwrap().searcher().num_docs()
-    }
-
-    #[test]
-    fn an_update_reads_only_what_changed() {
-        let data = corpus_copy();
-        let index_dir = tempfile::tempdir().unwrap();
-        let root = IndexRoot::new(index_dir.path());
-        let options = BuildOptions::new(data.path());
-        let first = build_index(&root, &options, &NoProgress).unwrap();
-        assert_eq!((first.changed, first.resolutions), (5, 5));
-
-        let again = build_index(&root, &options, &NoProgress).unwrap();
-        assert_eq!((again.changed, again.unchanged, again.removed), (0, 5, 0));
-        assert_eq!((again.resolutions, again.items), (5, 70));
-        assert_eq!(count_docs(&root), 75);
-
-        // One file removed, one added, one copied under a second name.
-        fs::remove_file(data.path().join("000_9f8d6dd59f86c0fe.txt")).unwrap();
-        fs::write(
-            data.path().join("new.txt"),
-            "Резолюция педсовета\n\nРекомендовано:\n1. Обеспечить участие педагогов в конкурсах.\n2. Продолжить работу.",
-        )
-        .unwrap();
-        fs::copy(
-            data.path().join("003_19532b6239aba2e0.txt"),
-            data.path().join("copy-of-003.txt"),
-        )
-        .unwrap();
-        let update = build_index(&root, &options, &NoProgress).unwrap();
-        assert_eq!(update.removed, 1);
-        assert_eq!(update.changed, 1, "the copy is known by its hash");
-        assert_eq!(update.resolutions, 5);
-        assert_eq!(update.items, 70 - 4 + 2);
-        assert!(
-            update
-                .skipped
-                .iter()
-                .any(|p| p.path == "copy-of-003.txt" && p.message.contains("indexed once"))
-        );
-        assert_eq!(count_docs(&root), 5 + 68);
-
-        let manifest = Manifest::load(&root.current().unwrap().unwrap()).unwrap();
-        let id = manifest
-            .id_of("003_19532b6239aba2e0.txt")
-            .unwrap()
-            .to_string();
-        assert_eq!(
-            manifest.sources_of(&id),
-            ["003_19532b6239aba2e0.txt", "copy-of-003.txt"]
-        );
-    }
-
-    #[test]
-    fn a_full_build_matches_an_incremental_one() {
-        let data = corpus_copy();
-        let index_dir = tempfile::tempdir().unwrap();
-        let root = IndexRoot::new(index_dir.path());
-        let mut options = BuildOptions::new(data.path());
-        build_index(&root, &options, &NoProgress).unwrap();
-        fs::remove_file(data.path().join("004_51dad73ccb525009.txt")).unwrap();
-        build_index(&root, &options, &NoProgress).unwrap();
-        let incremental = count_docs(&root);
-        options.mode = BuildMode::Full;
-        let full = build_index(&root, &options, &NoProgress).unwrap();
-        assert_eq!(full.changed, 4);
-        assert_eq!(count_docs(&root), incremental);
-    }
-}
-
+mod incremental_tests;
 #[cfg(test)]
-mod broken_input_tests {
-    use super::*;
-
-    #[test]
-    fn each_broken_file_is_reported_and_the_rest_is_indexed() {
-        let data = tempfile::tempdir().unwrap();
-        let seed = include_str!("../../../index-data/resolutions/001_a3bec1d95fbd12b9.txt");
-        let (cp1251, _, _) = encoding_rs_like_cp1251(seed);
-        fs::write(data.path().join("windows-1251.txt"), cp1251).unwrap();
-        fs::write(
-            data.path().join("truncated.docx"),
-            b"PK\x03\x04\x14\x00\x00\x00\x08\x00garbage",
-        )
-        .unwrap();
-        fs::write(
-            data.path().join("corrupt.pdf"),
-            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage",
-        )
-        .unwrap();
-        fs::write(
-            data.path().join("empty.html"),
-            b"<html><body><nav>Menu</nav></body></html>",
-        )
-        .unwrap();
-        fs::write(data.path().join("table.xls"), b"\xd0\xcf\x11\xe0").unwrap();
-        let index = tempfile::tempdir().unwrap();
-        let report = build_index(
-            &IndexRoot::new(index.path()),
-            &BuildOptions::new(data.path()),
-            &NoProgress,
-        )
-        .unwrap();
-        assert_eq!(report.resolutions, 1, "{report:?}");
-        let skipped: Vec<&str> = report.skipped.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(
-            skipped,
-            ["corrupt.pdf", "empty.html", "table.xls", "truncated.docx"]
-        );
-        for problem in &report.skipped {
-            assert!(
-                !problem.message.is_empty() && !problem.message.ends_with('.'),
-                "{problem:?}"
-            );
-        }
-    }
-
-    /// windows-1251 bytes of a Russian text (the Cyrillic block maps linearly).
-    fn encoding_rs_like_cp1251(text: &str) -> (Vec<u8>, (), ()) {
-        let bytes = text
-            .chars()
-            .map(|c| match c {
-                'А'..='я' => (c as u32 - 'А' as u32 + 0xC0) as u8,
-                'Ё' => 0xA8,
-                'ё' => 0xB8,
-                '«' => 0xAB,
-                '»' => 0xBB,
-                '–' => 0x96,
-                '№' => 0xB9,
-                c if c.is_ascii() => c as u8,
-                _ => b'?',
-            })
-            .collect();
-        (bytes, (), ())
-    }
-}
+mod tests;

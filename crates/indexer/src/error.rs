@@ -1,8 +1,13 @@
-//! Errors of index building and opening.
+//! Errors of index building and opening, and of reading one corpus file.
 
 use std::path::PathBuf;
 
+use edusearch_extract::ExtractError;
+use edusearch_resolution::ParseError;
 use thiserror::Error;
+
+/// Bytes in a MiB: sizes in messages are whole MB.
+const MIB: u64 = 1024 * 1024;
 
 /// What went wrong with an index or a corpus folder.
 #[derive(Debug, Error)]
@@ -105,5 +110,46 @@ impl IndexError {
                 | IndexError::NotInCorpus { .. }
                 | IndexError::NotOneFile { .. }
         )
+    }
+}
+
+/// Why one file did not become a resolution. The message is the reason the build report gives
+/// for skipping the file, so it names no path.
+#[derive(Debug, Error)]
+pub enum ReadError {
+    /// The path names a folder, a FIFO, a socket or a device: opening a FIFO would wait for a
+    /// writer and a device may never end, so only regular files are read.
+    #[error("{kind}, not a regular file; only regular files are read")]
+    NotRegular {
+        /// What it is («a FIFO (named pipe)»).
+        kind: &'static str,
+    },
+    /// The file is over the size limit, by what its metadata says or by what reading gave.
+    #[error("file is {} MB, over the {} MB limit", .size / MIB, .limit / MIB)]
+    TooLarge {
+        /// Size in bytes (the limit plus one when reading was cut off).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The file could not be opened or read.
+    #[error("cannot read file: {error}")]
+    Io {
+        /// The I/O error (part of the message, so not repeated as a source).
+        error: std::io::Error,
+    },
+    /// No text came out of the file: an unsupported format, a damaged or encrypted document,
+    /// binary data, a scan without a text layer.
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    /// The text is not a resolution the parser can read (empty, no Russian text).
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+impl ReadError {
+    /// Whether the file is at fault (as opposed to the machine failing to read it).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, ReadError::Io { .. })
     }
 }

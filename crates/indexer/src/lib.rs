@@ -11,22 +11,24 @@ mod error;
 mod groups;
 mod layout;
 mod manifest;
+mod read;
 mod read_only;
 mod schema;
 mod sources;
 
 pub use build::{
     BuildMode, BuildOptions, BuildProgress, BuildReport, FileProblem, NoProgress, build_index,
-    collect_files, parse_file, parse_file_from,
+    collect_files,
 };
 pub use corpus::{ADDED_FOLDER, REMOVED_FOLDER, add_to_corpus, remove_from_corpus};
-pub use error::IndexError;
+pub use error::{IndexError, ReadError};
 pub use groups::{
     GROUPS_FILE, GroupInfo, GroupingReport, Groups, NO_GROUP, SAME_WORDING, SIGNATURE_LEN,
     Signature, key_of, same_signature, same_wording, signature, similarity, write_groups,
 };
 pub use layout::{IndexRoot, open_index};
 pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
+pub use read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record, read_resolution};
 pub use read_only::ReadOnlyDirectory;
 pub use schema::{
     DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, item_id,
