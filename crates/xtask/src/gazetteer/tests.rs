@@ -1,5 +1,6 @@
 //! The generated table against the committed one, and the name rules of the generator.
 
+use super::sources::{parse_district, parse_okrug, region_full_name};
 use super::*;
 
 fn source_dir() -> Option<std::path::PathBuf> {
