@@ -1,5 +1,9 @@
 //! Topic rules on items of the seed resolutions, and errors of the taxonomy format.
 
+use edusearch_russian::StemCache;
+
+use super::classify::passages;
+use super::load::{TOPIC_KEYS, TOPIC_KEYS_TEXT};
 use super::*;
 
 fn classify(text: &str) -> Vec<String> {
