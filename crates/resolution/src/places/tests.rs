@@ -1,6 +1,9 @@
 //! Locating the seed resolutions, place mentions in text and queries, and the tables.
 
+use edusearch_russian::words;
+
 use super::*;
+use crate::model::Location;
 
 const SEEDS: [(&str, &str); 5] = [
     (
