@@ -574,104 +574,61 @@ fn main_pass_matches_query_clauses(engine: &Engine) {
     let region = all.region[0].value.clone();
     let topic = all.topic[0].value.clone();
     let year: i32 = all.year[0].value.parse().unwrap();
+    let set = |in_force: SearchFilters, level: Level| Filters {
+        in_force,
+        level,
+        ..Filters::default()
+    };
+    let none = SearchFilters::default();
     let cases: Vec<(&str, Filters)> = vec![
         ("профориентация", Filters::default()),
         (
             "профориентация",
-            Filters {
-                in_force: SearchFilters {
+            set(
+                SearchFilters {
                     year: Some(year),
-                    ..SearchFilters::default()
+                    ..none.clone()
                 },
-                ..Filters::default()
-            },
+                Level::Items,
+            ),
         ),
         (
             "педагогов",
-            Filters {
-                in_force: SearchFilters {
+            set(
+                SearchFilters {
                     region: Some(region.clone()),
-                    ..SearchFilters::default()
+                    ..none.clone()
                 },
-                ..Filters::default()
-            },
+                Level::Items,
+            ),
         ),
         (
             "работа",
-            Filters {
-                in_force: SearchFilters {
+            set(
+                SearchFilters {
                     topic: Some(topic.clone()),
                     year: Some(year - 2),
                     year_to: Some(year),
-                    ..SearchFilters::default()
+                    ..none.clone()
                 },
-                ..Filters::default()
-            },
+                Level::Items,
+            ),
         ),
         (
             "обучающихся",
-            Filters {
-                in_force: SearchFilters {
+            set(
+                SearchFilters {
                     year: Some(year - 3),
                     year_to: Some(year),
-                    ..SearchFilters::default()
+                    ..none.clone()
                 },
-                level: Level::Resolutions,
-                ..Filters::default()
-            },
+                Level::Resolutions,
+            ),
         ),
     ];
     for (text, mut filters) in cases {
         filters.topic_boost = understand(text).topic_boost;
-        let request = SearchRequest {
-            q: text.to_string(),
-            filters: filters.in_force.clone(),
-            level: filters.level,
-            per_page: 50,
-            ..SearchRequest::query(text)
-        };
-        let response = engine.search(&request).unwrap();
-        assert!(
-            !response.query.relaxed,
-            "{text:?} {filters:?}: enough hits with every word"
-        );
-        let (text_query, _) = engine.text_query(text, Pipeline::Full);
-        let query = engine.with_filters(text_query.as_deref(), &filters, None);
-        let expected_total = searcher.search(query.as_ref(), &Count).unwrap();
-        assert!(expected_total > 0, "{text:?} {filters:?}");
-        assert_eq!(
-            response.total_matches, expected_total,
-            "{text:?} {filters:?}"
-        );
-        // Scores to 1/1000: summed in another order, they may differ in the last bits.
-        let milli = |score: f32| (score * 1000.0).round() as i64;
-        let expected_order: Vec<(String, Option<u32>, i64)> = engine
-            .top_docs(&searcher, query.as_ref(), &request, 0)
-            .unwrap()
-            .into_iter()
-            .map(|(score, address)| {
-                let document: TantivyDocument = searcher.doc(address).unwrap();
-                let hit = engine.hit(
-                    &document,
-                    0.0,
-                    filters.level,
-                    &highlight::Highlighter::none(),
-                );
-                (hit.resolution_id, hit.item_position, milli(score))
-            })
-            .collect();
-        let order: Vec<(String, Option<u32>, i64)> = response
-            .hits
-            .iter()
-            .map(|hit| {
-                (
-                    hit.resolution_id.clone(),
-                    hit.item_position,
-                    milli(hit.score),
-                )
-            })
-            .collect();
-        assert_eq!(order, expected_order, "{text:?} {filters:?}");
+        let (response, text_query) = main_pass_agrees_on_total_and_order(engine, text, &filters);
         for (facet, values) in [
             (FacetField::Region, &response.facets.region),
             (FacetField::Year, &response.facets.year),
@@ -692,6 +649,66 @@ fn main_pass_matches_query_clauses(engine: &Engine) {
             assert_eq!(ours, expected, "{text:?} {filters:?} {facet:?}");
         }
     }
+}
+
+/// Runs one case of [`main_pass_matches_query_clauses`]: the total and the page agree with
+/// the query clauses; returns the response and the text query for the facet checks.
+fn main_pass_agrees_on_total_and_order(
+    engine: &Engine,
+    text: &str,
+    filters: &Filters,
+) -> (SearchResponse, Option<Box<dyn Query>>) {
+    let searcher = engine.reader.searcher();
+    let request = SearchRequest {
+        q: text.to_string(),
+        filters: filters.in_force.clone(),
+        level: filters.level,
+        per_page: 50,
+        ..SearchRequest::query(text)
+    };
+    let response = engine.search(&request).unwrap();
+    assert!(
+        !response.query.relaxed,
+        "{text:?} {filters:?}: enough hits with every word"
+    );
+    let (text_query, _) = engine.text_query(text, Pipeline::Full);
+    let query = engine.with_filters(text_query.as_deref(), filters, None);
+    let expected_total = searcher.search(query.as_ref(), &Count).unwrap();
+    assert!(expected_total > 0, "{text:?} {filters:?}");
+    assert_eq!(
+        response.total_matches, expected_total,
+        "{text:?} {filters:?}"
+    );
+    // Scores to 1/1000: summed in another order, they may differ in the last bits.
+    let milli = |score: f32| (score * 1000.0).round() as i64;
+    let expected_order: Vec<(String, Option<u32>, i64)> = engine
+        .top_docs(&searcher, query.as_ref(), &request, 0)
+        .unwrap()
+        .into_iter()
+        .map(|(score, address)| {
+            let document: TantivyDocument = searcher.doc(address).unwrap();
+            let hit = engine.hit(
+                &document,
+                0.0,
+                filters.level,
+                &highlight::Highlighter::none(),
+            );
+            (hit.resolution_id, hit.item_position, milli(score))
+        })
+        .collect();
+    let order: Vec<(String, Option<u32>, i64)> = response
+        .hits
+        .iter()
+        .map(|hit| {
+            (
+                hit.resolution_id.clone(),
+                hit.item_position,
+                milli(hit.score),
+            )
+        })
+        .collect();
+    assert_eq!(order, expected_order, "{text:?} {filters:?}");
+    (response, text_query)
 }
 
 #[test]
