@@ -47,6 +47,7 @@ export_items() {
         (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data "$DATA" --out "$TSV")
     fi
     SEED_TSV=$TARGET/bench-corpus/seed-items.tsv
+    mkdir -p "$(dirname "$SEED_TSV")"
     log "exporting items of index-data/resolutions to $SEED_TSV"
     (cd "$ROOT" && cargo run -q --release -p corpus-gen -- export --data index-data/resolutions --out "$SEED_TSV")
 }
