@@ -29,6 +29,33 @@ def add_arguments(parser):
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--relevance", help="judged queries (tests/relevance/queries.toml)")
     parser.add_argument("--seed-tsv", help="items of the corpus the judgments are about")
+    parser.add_argument("--expect-generation", help="index generation edusearch must serve")
+    parser.add_argument("--expect-documents", type=int, help="documents edusearch must report")
+
+
+def check_edusearch(address, generation=None, documents=None):
+    """Fails loudly unless edusearch answers /api/health at `address` with the expected index
+    generation and document count (so that no other server on the port gets measured)."""
+    host, port = address.rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", "/api/health")
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"FATAL: {address}/api/health answered {response.status}: {body[:200]!r}")
+    health = json.loads(body)
+    if generation is not None and health.get("generation") != generation:
+        raise SystemExit(
+            f"FATAL: edusearch on {address} serves generation {health.get('generation')!r}, "
+            f"expected {generation!r}"
+        )
+    if documents is not None and health.get("documents") != documents:
+        raise SystemExit(
+            f"FATAL: edusearch on {address} reports {health.get('documents')} documents, "
+            f"expected {documents}"
+        )
+    connection.close()
+    return health
 
 
 def judged_queries(path):
@@ -80,12 +107,15 @@ def timed(function, repeat):
     return result, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
-def compare(label, other_search, notes, edusearch_address, queries_path, repeat):
+def compare(label, other_search, notes, edusearch_address, queries_path, repeat, expect=None):
     """Times each kind of the mix on the other engine (`other_search(kind)` returns a tuple
     whose first item is the total) and on edusearch, alternately, and prints the table with
-    the ratios other / edusearch (> 1: edusearch faster)."""
+    the ratios other / edusearch (> 1: edusearch faster). `expect`: the parsed arguments,
+    whose expect_generation / expect_documents edusearch's /api/health must match before and
+    after the timing."""
+    if expect is not None:
+        check_edusearch(edusearch_address, expect.expect_generation, expect.expect_documents)
     host, port = edusearch_address.rsplit(":", 1)
-    web = http.client.HTTPConnection(host, int(port), timeout=60)
     print(
         f"{'kind':<18} {label + ' total':>9} {label + ' ms':>15} {'es total':>9} {'es ms':>13} "
         f"{label + '/es':>7}  note"
@@ -93,7 +123,11 @@ def compare(label, other_search, notes, edusearch_address, queries_path, repeat)
     ratios, other_medians, es_medians = [], [], []
     for kind, query in read_kinds(queries_path):
         other, other_median, other_p95 = timed(lambda: other_search(kind), repeat)
+        # A fresh connection per kind: the server closes a keep-alive connection left idle
+        # while the other engine is timed (seconds for PostgreSQL's broad queries).
+        web = http.client.HTTPConnection(host, int(port), timeout=60)
         (es_total, _), es_median, es_p95 = timed(lambda: edusearch_search(web, query), repeat)
+        web.close()
         ratio = other_median / es_median
         ratios.append(ratio)
         other_medians.append(other_median)
@@ -108,6 +142,8 @@ def compare(label, other_search, notes, edusearch_address, queries_path, repeat)
         f"{es_median:>6.2f} {'':>6} {other_median / es_median:>6.1f}x"
     )
     print(f"geometric mean of {label}/es ratios: {statistics.geometric_mean(ratios):.1f}x")
+    if expect is not None:
+        check_edusearch(edusearch_address, expect.expect_generation, expect.expect_documents)
 
 
 def print_relevance(engine, how, by_kind, overall):

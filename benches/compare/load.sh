@@ -3,7 +3,7 @@
 #
 #   benches/compare/load.sh                                     # 10,000 resolutions, 20 s per level
 #   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=5s benches/compare/load.sh
-#   CONNECTIONS="1 8 64" PORT=18080 benches/compare/load.sh
+#   CONNECTIONS="1 8 64" PORT=18090 benches/compare/load.sh
 #   EDUSEARCH_CACHE_ENTRIES=0 benches/compare/load.sh           # without the server's response cache
 #
 # Builds what is missing (release binary, corpus, index; see benches/compare/common.sh), starts
@@ -72,4 +72,5 @@ for connections in $CONNECTIONS; do
     printf '%-6s %10s %9s %9s %9s %9s %10s %7s\n' "$connections" "$local_rps" "$local_p50" \
         "$local_p90" "$local_p99" "$local_max" "$local_requests" "$local_errors"
 done
+verify_server
 echo "server RSS after the runs: $(server_mem_mb VmRSS) MB (peak $(server_mem_mb VmHWM) MB)"

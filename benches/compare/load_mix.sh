@@ -3,7 +3,7 @@
 #
 #   benches/compare/load_mix.sh                                  # 10,000 resolutions, 20 s, c = 64
 #   EDUSEARCH_BENCH_RESOLUTIONS=500 DURATION=10s benches/compare/load_mix.sh
-#   CONNECTIONS=64 HEAVY_SHARE=2 PORT=18080 benches/compare/load_mix.sh
+#   CONNECTIONS=64 HEAVY_SHARE=2 PORT=18090 benches/compare/load_mix.sh
 #
 # Two wrk runs at once against one release server (benches/compare/common.sh builds what is missing):
 # CONNECTIONS / HEAVY_SHARE connections ask for the expensive endpoints (/api/export as JSONL
@@ -123,6 +123,7 @@ for kind in search heavy; do
     printf '%-8s %9s %9s %9s %9s %8s %8s %8s %8s\n' "$kind" "$r_rps" "$r_p50" "$r_p99" "$r_max" \
         "$r_ok" "$r_busy" "$r_failed" "$r_socket_errors"
 done
+verify_server
 echo "server RSS after the run: $(server_mem_mb VmRSS) MB (peak $(server_mem_mb VmHWM) MB)"
 search_line=$(grep '^RESULT' "$WORK/search.out")
 if [[ $search_line != *" busy=0 failed=0 socket_errors=0" ]]; then

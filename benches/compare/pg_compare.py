@@ -199,6 +199,7 @@ def main():
         args.edusearch,
         args.queries,
         args.repeat,
+        expect=args,
     )
     if args.relevance and args.seed_tsv:
         overall, by_kind = relevance(conn, args.seed_tsv, args.relevance)

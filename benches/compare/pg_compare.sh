@@ -7,7 +7,7 @@
 # Builds what is missing (release binary, corpus, index; see benches/compare/common.sh), exports the
 # parsed items as TSV (`corpus-gen export`, the same parser the index uses), installs Debian's
 # postgresql and python3-psycopg2 when missing (as root), starts a private cluster in a
-# temporary folder on 127.0.0.1:PG_PORT (as the `postgres` user when run as root: root cannot
+# temporary folder on 127.0.0.1:PG_PORT (a free port unless given; as the `postgres` user when run as root: root cannot
 # run postgres), loads the items into a table with a tsvector GENERATED column (`russian`) and a
 # GIN index, starts `edusearch serve` on 127.0.0.1:PORT, and times the query mix of
 # benches/compare/queries.tsv on both (benches/compare/pg_compare.py). Then PostgreSQL's nDCG@10 on the judged
@@ -16,7 +16,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-PG_PORT=${PG_PORT:-15432}
+PG_PORT=${PG_PORT:-}
 REPEAT=${REPEAT:-30}
 PYTHON=/usr/bin/python3
 
@@ -58,11 +58,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [[ -z $PG_PORT ]]; then
+    PG_PORT=$(free_port)
+elif port_taken "$PG_PORT"; then
+    die "127.0.0.1:$PG_PORT (PG_PORT) is already taken: unset PG_PORT or pick a free one"
+fi
 log "starting a private PostgreSQL cluster in $PG_DIR on 127.0.0.1:$PG_PORT"
 as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >/dev/null
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB -c jit=off -c fsync=off -c synchronous_commit=off -c max_parallel_workers_per_gather=2" \
-    start >/dev/null
+    start >/dev/null || die "PostgreSQL did not start; see $PG_DIR/server.log"
+# What answers on PG_PORT must be this cluster: its data directory is ours.
+pg_data=$("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atc 'SHOW data_directory') ||
+    die "PostgreSQL on 127.0.0.1:$PG_PORT does not answer"
+[[ $pg_data == "$PG_DIR/data" ]] ||
+    die "PostgreSQL on 127.0.0.1:$PG_PORT serves $pg_data, not this script's cluster $PG_DIR/data"
 # The loader reads the TSV itself (COPY FROM STDIN), so the postgres user needs no access to it.
 
 SERVER_LOG=$PG_DIR/edusearch.log
@@ -75,4 +85,7 @@ echo "postgres: $("$PG_BIN/postgres" --version); edusearch: $INDEX, cold start $
 $PYTHON "$ROOT/benches/compare/pg_compare.py" \
     --dsn "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" \
     --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" --repeat "$REPEAT" \
-    --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV"
+    --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV" \
+    --expect-generation "$(cat "$INDEX/CURRENT")" --expect-documents "$SERVER_DOCUMENTS"
+# Still the same server at the end (not replaced, not restarted under another pid).
+verify_server

@@ -196,6 +196,7 @@ def main():
         args.edusearch,
         args.queries,
         args.repeat,
+        expect=args,
     )
     if args.relevance and args.seed_tsv:
         overall, by_kind = relevance(os.path.join(args.db, "seed"), args.seed_tsv, args.relevance)

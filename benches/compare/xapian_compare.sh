@@ -47,4 +47,7 @@ machine_info
 echo "edusearch: $INDEX, cold start ${COLD_START_MS} ms"
 $PYTHON "$ROOT/benches/compare/xapian_compare.py" \
     --db "$XAPIAN_DIR" --tsv "$TSV" --edusearch "127.0.0.1:$PORT" --queries "$QUERIES_TSV" \
-    --repeat "$REPEAT" --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV"
+    --repeat "$REPEAT" --relevance "$ROOT/tests/relevance/queries.toml" --seed-tsv "$SEED_TSV" \
+    --expect-generation "$(cat "$INDEX/CURRENT")" --expect-documents "$SERVER_DOCUMENTS"
+# Still the same server at the end (not replaced, not restarted under another pid).
+verify_server
