@@ -7,7 +7,7 @@ use tantivy::tokenizer::{
 
 use std::sync::OnceLock;
 
-use crate::cached::CachedWords;
+use crate::cached::{CachedWords, SharedWordTable};
 use crate::normalize::{fold_yo, stemmer};
 use crate::stopwords::STOP_WORDS;
 use crate::synonyms::SynonymKeys;
@@ -47,6 +47,19 @@ pub fn analyzer_stem() -> TextAnalyzer {
     TextAnalyzer::builder(CachedWords::new(analyzer_stem_uncached()))
         .filter(SynonymKeys::builtin())
         .build()
+}
+
+/// [`analyzer_stem`] over a word table that outlives it: for analyzers made for a moment (a
+/// search marking its hits' words), which then analyse each distinct word once in all.
+pub fn analyzer_stem_shared(table: SharedWordTable) -> TextAnalyzer {
+    TextAnalyzer::builder(CachedWords::shared(analyzer_stem_uncached(), table))
+        .filter(SynonymKeys::builtin())
+        .build()
+}
+
+/// [`analyzer_root`] over a word table that outlives it (see [`analyzer_stem_shared`]).
+pub fn analyzer_root_shared(table: SharedWordTable) -> TextAnalyzer {
+    TextAnalyzer::from(CachedWords::shared(analyzer_root_uncached(), table))
 }
 
 /// [`analyzer_stem`] without the word table and without synonym keys: what it gives each

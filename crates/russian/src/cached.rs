@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use rustc_hash::FxHasher;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -25,6 +26,77 @@ const MAX_CACHED_WORDS: usize = 1 << 16;
 /// Word as written → its token, `None` when the analyzer drops the word.
 type WordTable = HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<FxHasher>>;
 
+/// A word table that analyzers share and that outlives them: searches build their analyzers
+/// for a moment each (to mark the words of their hits), and find there every word an earlier
+/// search analysed. Cloning it shares it.
+#[derive(Clone, Default)]
+pub struct SharedWordTable(Arc<RwLock<WordTable>>);
+
+impl std::fmt::Debug for SharedWordTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedWordTable")
+    }
+}
+
+/// The table of one analyzer (an index writer's thread), or one shared by many.
+#[derive(Clone)]
+enum Table {
+    Own(WordTable),
+    Shared(SharedWordTable),
+}
+
+impl Table {
+    /// Whether `word` is known: `Some(true)` with its token written into `out`, `Some(false)`
+    /// when the analyzer drops it, `None` when it was never analysed.
+    fn find(&self, word: &str, out: &mut String) -> Option<bool> {
+        let copy = |known: &Option<Box<str>>, out: &mut String| match known {
+            Some(text) => {
+                out.clear();
+                out.push_str(text);
+                true
+            }
+            None => false,
+        };
+        match self {
+            Table::Own(table) => table.get(word).map(|known| copy(known, out)),
+            Table::Shared(shared) => shared
+                .0
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(word)
+                .map(|known| copy(known, out)),
+        }
+    }
+
+    /// Remembers what `word` gives, starting over when the table holds `capacity` words.
+    fn remember(&mut self, word: &str, token: Option<&str>, capacity: usize) {
+        let insert = |table: &mut WordTable| {
+            if table.len() >= capacity {
+                table.clear();
+            }
+            table.insert(Box::from(word), token.map(Box::from));
+        };
+        match self {
+            Table::Own(table) => insert(table),
+            Table::Shared(shared) => {
+                insert(&mut shared.0.write().unwrap_or_else(PoisonError::into_inner));
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        match self {
+            Table::Own(table) => table.len(),
+            Table::Shared(shared) => shared
+                .0
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .len(),
+        }
+    }
+}
+
 /// A tokenizer that gives the tokens of `per_word` run on each word of a text, analysing each
 /// distinct word once.
 ///
@@ -34,7 +106,7 @@ type WordTable = HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<FxHasher
 pub struct CachedWords {
     words: WordTokenizer,
     per_word: TextAnalyzer,
-    table: WordTable,
+    table: Table,
     capacity: usize,
 }
 
@@ -44,11 +116,21 @@ impl CachedWords {
         CachedWords::with_capacity(per_word, MAX_CACHED_WORDS)
     }
 
+    /// Caches the tokens `per_word` gives each word in `table`, which other analyzers share.
+    pub fn shared(per_word: TextAnalyzer, table: SharedWordTable) -> CachedWords {
+        CachedWords {
+            words: WordTokenizer::default(),
+            per_word,
+            table: Table::Shared(table),
+            capacity: MAX_CACHED_WORDS,
+        }
+    }
+
     fn with_capacity(per_word: TextAnalyzer, capacity: usize) -> CachedWords {
         CachedWords {
             words: WordTokenizer::default(),
             per_word,
-            table: WordTable::default(),
+            table: Table::Own(WordTable::default()),
             capacity,
         }
     }
@@ -63,6 +145,7 @@ impl Tokenizer for CachedWords {
             per_word: &mut self.per_word,
             table: &mut self.table,
             capacity: self.capacity,
+            found: String::new(),
         }
     }
 }
@@ -71,32 +154,28 @@ impl Tokenizer for CachedWords {
 pub struct CachedWordsStream<'a> {
     words: WordTokenStream<'a>,
     per_word: &'a mut TextAnalyzer,
-    table: &'a mut WordTable,
+    table: &'a mut Table,
     capacity: usize,
+    /// The token found in the table, swapped with the word's (so neither buffer is
+    /// reallocated).
+    found: String,
 }
 
 impl TokenStream for CachedWordsStream<'_> {
     fn advance(&mut self) -> bool {
         while self.words.advance() {
             let token = self.words.token_mut();
-            if let Some(known) = self.table.get(token.text.as_str()) {
-                match known {
-                    Some(text) => {
-                        token.text.clear();
-                        token.text.push_str(text);
-                        return true;
-                    }
-                    None => continue,
+            match self.table.find(&token.text, &mut self.found) {
+                Some(true) => {
+                    std::mem::swap(&mut token.text, &mut self.found);
+                    return true;
                 }
+                Some(false) => continue,
+                None => {}
             }
             let analysed = analyse_word(self.per_word, &token.text);
-            if self.table.len() >= self.capacity {
-                self.table.clear();
-            }
-            self.table.insert(
-                Box::from(token.text.as_str()),
-                analysed.as_deref().map(Box::from),
-            );
+            self.table
+                .remember(&token.text, analysed.as_deref(), self.capacity);
             if let Some(text) = analysed {
                 token.text = text;
                 return true;
@@ -162,6 +241,23 @@ mod tests {
                 assert_eq!(positioned(&mut cached, text), expected);
             }
         }
+    }
+
+    #[test]
+    fn analyzers_sharing_a_table_give_the_analyzer_tokens() {
+        let table = SharedWordTable::default();
+        let mut reference = analyzer_stem_uncached();
+        for text in texts().iter().chain(texts().iter()) {
+            // A new analyzer for each text, as searches make them: the second round finds
+            // every word the first one put in the table.
+            let mut shared =
+                TextAnalyzer::from(CachedWords::shared(analyzer_stem_uncached(), table.clone()));
+            assert_eq!(
+                positioned(&mut shared, text),
+                positioned(&mut reference, text)
+            );
+        }
+        assert!(Table::Shared(table).len() > 10);
     }
 
     #[test]

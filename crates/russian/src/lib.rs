@@ -26,14 +26,14 @@ mod tokenizer;
 
 pub use analyzer::{
     ANALYZER_EXACT, ANALYZER_ROOT, ANALYZER_STEM, DERIVATION, MapTextFilter, RUSSIAN_STEM, YO_FOLD,
-    analyzer_exact, analyzer_root, analyzer_stem, analyzer_stem_name, query_analyzers,
-    register_analyzers,
+    analyzer_exact, analyzer_root, analyzer_root_shared, analyzer_stem, analyzer_stem_name,
+    analyzer_stem_shared, query_analyzers, register_analyzers,
 };
 #[cfg(test)]
 pub(crate) use analyzer::{
     analyzer_exact_uncached, analyzer_root_uncached, analyzer_stem_uncached,
 };
-pub use cached::{CachedWords, CachedWordsStream};
+pub use cached::{CachedWords, CachedWordsStream, SharedWordTable};
 pub use derive::{MIN_ROOT_CHARS, PROTECTED_ROOTS, derivational_root};
 pub use lexicon::{
     is_function_form, is_known_stem, is_known_word, is_plausible_form, is_word_form, lexicon_len,

@@ -59,6 +59,8 @@ pub struct Engine {
     packed: Option<packed::PackedFacts>,
     /// Per segment sorted by level, the document ids of its items and of its resolutions.
     level_ranges: [level_range::LevelRanges; 2],
+    /// The word tables the highlighters of every search share.
+    word_tables: highlight::WordTables,
 }
 
 /// Facet counts kept in [`Engine::browse_facets`] before it starts again.
@@ -130,6 +132,7 @@ impl Engine {
             doc_groups: Vec::new(),
             query_tokenizers: edusearch_russian::query_analyzers(),
             browse_facets: Mutex::default(),
+            word_tables: highlight::WordTables::default(),
             facet_tables,
             resolution_docs,
             packed,

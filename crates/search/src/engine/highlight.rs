@@ -4,28 +4,133 @@
 //! inflections through the stems, derived words («профориентационную») through the roots,
 //! synonyms through the query's expansion.
 
-use tantivy::Searcher;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use edusearch_russian::{SharedWordTable, analyzer_root_shared, analyzer_stem_shared};
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::schema::Field;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Score, Searcher};
 
 use super::present::truncate_chars;
 use super::{Engine, Pipeline};
 use crate::SearchError;
 use crate::html::escape_html;
 
+/// The word tables of the highlighters' analyzers, kept by the engine: a word is stemmed once,
+/// not once for every hit it appears in.
+#[derive(Debug, Clone, Default)]
+pub(super) struct WordTables {
+    stem: SharedWordTable,
+    root: SharedWordTable,
+}
+
 /// Marks the words of one query in texts; see the module documentation.
 pub struct Highlighter {
-    /// One generator a field: stems mark inflected forms, roots derived ones.
-    generators: Vec<SnippetGenerator>,
+    /// One pass a field: stems mark inflected forms, roots derived ones.
+    passes: Vec<FieldPass>,
     /// Longest fragment shown when a text is longer.
     max_chars: usize,
+}
+
+/// The terms of the query in one field, and that field's analyzer.
+struct FieldPass {
+    /// Term → weight (rarer terms weigh more, as in tantivy's snippets: `1 / (1 + doc_freq)`).
+    terms: HashMap<String, Score>,
+    analyzer: RefCell<TextAnalyzer>,
+}
+
+/// A stretch of text and the marks in it, scored by the terms it holds.
+struct Fragment {
+    score: Score,
+    range: Range<usize>,
+    marks: Vec<Range<usize>>,
+}
+
+impl FieldPass {
+    /// The query's terms in `field` found in the index.
+    fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        field: Field,
+        analyzer: TextAnalyzer,
+    ) -> Result<Option<Self>, SearchError> {
+        let mut terms = HashMap::new();
+        let mut failure = None;
+        query.query_terms(&mut |term, _| {
+            if term.field() != field || failure.is_some() {
+                return;
+            }
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                return;
+            };
+            match searcher.doc_freq(term) {
+                Ok(0) => {}
+                Ok(doc_freq) => {
+                    terms.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+                }
+                Err(error) => failure = Some(error),
+            }
+        });
+        if let Some(error) = failure {
+            return Err(error.into());
+        }
+        Ok((!terms.is_empty()).then(|| FieldPass {
+            terms,
+            analyzer: RefCell::new(analyzer),
+        }))
+    }
+
+    /// The best fragment of at most `max_chars` bytes of `text` (tantivy's snippet rule: the
+    /// text is cut into fragments at token boundaries; the highest score wins, the earliest
+    /// among equals), or `None` when no term occurs.
+    fn best_fragment(&self, text: &str, max_chars: usize) -> Option<Fragment> {
+        let mut analyzer = self.analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(text);
+        let mut best: Option<Fragment> = None;
+        let mut current = Fragment::at(0);
+        let keep = |fragment: Fragment, best: &mut Option<Fragment>| {
+            if fragment.score > 0.0 && best.as_ref().is_none_or(|best| fragment.score > best.score)
+            {
+                *best = Some(fragment);
+            }
+        };
+        while let Some(token) = stream.next() {
+            if token.offset_to - current.range.start > max_chars {
+                keep(
+                    std::mem::replace(&mut current, Fragment::at(token.offset_from)),
+                    &mut best,
+                );
+            }
+            current.range.end = token.offset_to;
+            if let Some(score) = self.terms.get(token.text.as_str()) {
+                current.score += score;
+                current.marks.push(token.offset_from..token.offset_to);
+            }
+        }
+        keep(current, &mut best);
+        best
+    }
+}
+
+impl Fragment {
+    fn at(start: usize) -> Self {
+        Fragment {
+            score: 0.0,
+            range: start..start,
+            marks: Vec::new(),
+        }
+    }
 }
 
 impl Highlighter {
     /// A highlighter that marks nothing (escapes and cuts only).
     pub fn none() -> Self {
         Self {
-            generators: Vec::new(),
+            passes: Vec::new(),
             max_chars: usize::MAX,
         }
     }
@@ -38,18 +143,17 @@ impl Highlighter {
         query: Option<&dyn Query>,
         max_chars: usize,
     ) -> Result<Self, SearchError> {
-        let mut generators = Vec::new();
+        let mut passes = Vec::new();
         if let Some(query) = query {
-            for field in [engine.schema.text, engine.schema.text_root] {
-                let mut generator = SnippetGenerator::create(searcher, query, field)?;
-                generator.set_max_num_chars(max_chars);
-                generators.push(generator);
+            let tables = &engine.word_tables;
+            for (field, analyzer) in [
+                (engine.schema.text, analyzer_stem_shared(tables.stem.clone())),
+                (engine.schema.text_root, analyzer_root_shared(tables.root.clone())),
+            ] {
+                passes.extend(FieldPass::new(searcher, query, field, analyzer)?);
             }
         }
-        Ok(Self {
-            generators,
-            max_chars,
-        })
+        Ok(Self { passes, max_chars })
     }
 
     /// The whole text as escaped HTML with the matched words in `<mark>`.
@@ -65,21 +169,14 @@ impl Highlighter {
 
     fn fragment(&self, text: &str, max_chars: usize) -> String {
         let fits = text.chars().count() <= max_chars;
-        let mut window: Option<std::ops::Range<usize>> = None;
-        let mut marks: Vec<std::ops::Range<usize>> = Vec::new();
-        for generator in &self.generators {
-            let snippet = generator.snippet(text);
-            if snippet.is_empty() {
+        let mut window: Option<Range<usize>> = None;
+        let mut marks: Vec<Range<usize>> = Vec::new();
+        for pass in &self.passes {
+            let Some(fragment) = pass.best_fragment(text, max_chars) else {
                 continue;
-            }
-            let fragment = snippet.fragment_range();
-            window.get_or_insert_with(|| fragment.clone());
-            marks.extend(
-                snippet
-                    .highlighted()
-                    .iter()
-                    .map(|range| fragment.start + range.start..fragment.start + range.end),
-            );
+            };
+            window.get_or_insert_with(|| fragment.range.clone());
+            marks.extend(fragment.marks);
         }
         let Some(window) = window else {
             return escape_html(&truncate_chars(text, max_chars));
