@@ -4,7 +4,7 @@
 # counts do not depend on how busy the machine is.
 #
 #   cargo build --release -p edusearch-search --example query_speed   # in each tree
-#   benches/compare/instructions.sh INDEX BEFORE_BIN AFTER_BIN [RUNS]
+#   benches/compare/instructions.sh INDEX BEFORE_BIN AFTER_BIN [RUNS]   (QUERIES=file: another list)
 #
 # Each count is (instructions of RUNS searches − instructions of 0 searches) / RUNS, so opening
 # the index and the first search's setup are left out.
@@ -35,4 +35,4 @@ while IFS=$'\t' read -r kind query; do
   python3 -c "
 b=($b1-$b0)/$RUNS; a=($a1-$a0)/$RUNS
 print(f'| $kind | {b/1e6:.2f} M | {a/1e6:.2f} M | {100*(a-b)/b:+.1f}% |')"
-done < "$HERE/queries.tsv"
+done < "${QUERIES:-$HERE/queries.tsv}"

@@ -19,11 +19,13 @@ use edusearch_indexer::{
     open_index, resolution_from_doc,
 };
 use edusearch_resolution::Resolution;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
 use tantivy::schema::{Field, FieldType, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::SearchError;
 use crate::api::{FacetCounts, FacetValue, Level, SearchRequest, SearchResponse, Sort, Stats};
@@ -61,7 +63,17 @@ pub struct Engine {
     level_ranges: [level_range::LevelRanges; 2],
     /// The word tables the highlighters of every search share.
     word_tables: highlight::WordTables,
+    /// The threads a search that reads many postings is spread over (see [`Engine::collect`]).
+    executor: Option<Executor>,
 }
+
+/// Postings (summed document frequencies of a query's terms) from which a search is spread
+/// over the cores. Below, the hand-offs between threads cost more than they save. Measured
+/// with `query_speed` on two cores (benches/README.md, issue 19): at 10,000 resolutions
+/// «ОВЗ» (26,000 postings) takes 0.60 ms on one thread and 0.73 ms on two, a rare term 0.22
+/// and 0.35 ms; at 100,000 «Красноярский край» (35,000) takes 1.5 ms on one and 0.9–1.4 ms
+/// on two, a common term (571,000) 4.5 and 2.6 ms.
+const PARALLEL_FROM_POSTINGS: u64 = 30_000;
 
 /// Facet counts kept in [`Engine::browse_facets`] before it starts again.
 const BROWSE_FACETS_KEPT: usize = 4096;
@@ -93,13 +105,7 @@ impl Engine {
     }
 
     /// Wraps an already opened index.
-    pub fn from_index(mut index: Index, schema: IndexSchema) -> Result<Self, SearchError> {
-        // Segments are searched in parallel: a single query's latency falls with the cores;
-        // under load the pool is shared, so throughput stays what the cores give.
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        if threads > 1 {
-            index.set_multithread_executor(threads)?;
-        }
+    pub fn from_index(index: Index, schema: IndexSchema) -> Result<Self, SearchError> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -133,6 +139,10 @@ impl Engine {
             query_tokenizers: edusearch_russian::query_analyzers(),
             browse_facets: Mutex::default(),
             word_tables: highlight::WordTables::default(),
+            executor: match std::thread::available_parallelism().map_or(1, usize::from) {
+                1 => None,
+                threads => Some(Executor::multi_thread(threads, "edusearch-search-")?),
+            },
             facet_tables,
             resolution_docs,
             packed,
@@ -242,6 +252,26 @@ impl Engine {
         })
     }
 
+    /// Runs a collector over the segments: one after another when the query reads few
+    /// postings, on every core when it reads many ([`PARALLEL_FROM_POSTINGS`]).
+    pub(crate) fn collect<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        collector: &C,
+    ) -> Result<C::Fruit, SearchError> {
+        let scoring = if collector.requires_scoring() {
+            EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(searcher)
+        };
+        let executor = match &self.executor {
+            Some(parallel) if postings_read(searcher, query)? >= PARALLEL_FROM_POSTINGS => parallel,
+            _ => &Executor::SingleThread,
+        };
+        Ok(searcher.search_with_executor(query, collector, executor, scoring)?)
+    }
+
     pub(crate) fn top_docs(
         &self,
         searcher: &Searcher,
@@ -250,9 +280,26 @@ impl Engine {
         offset: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let collector = ranking_collector(request.per_page, offset, request.sort);
-        let ranked = searcher.search(query, &collector)?;
+        let ranked = self.collect(searcher, query, &collector)?;
         Ok(ranked_scores(ranked, request.sort))
     }
+}
+
+/// About how many postings a query reads: its terms' document frequencies summed (every
+/// document for a query without terms, which reads them all).
+fn postings_read(searcher: &Searcher, query: &dyn Query) -> Result<u64, SearchError> {
+    let mut terms: Vec<Term> = Vec::new();
+    query.query_terms(&mut |term, _| terms.push(term.clone()));
+    if terms.is_empty() {
+        return Ok(searcher.num_docs());
+    }
+    terms.sort();
+    terms.dedup();
+    let mut postings = 0;
+    for term in &terms {
+        postings += searcher.doc_freq(term)?;
+    }
+    Ok(postings)
 }
 
 /// Per segment of a searcher, a bit for each resolution document (by doc id).

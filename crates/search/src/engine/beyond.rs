@@ -192,7 +192,8 @@ impl Engine {
         let searcher = self.reader.searcher();
         let prepared = self.prepare(request)?;
         let query = self.with_filters(prepared.text_query.as_deref(), &prepared.filters, None);
-        let (total, counts) = searcher.search(query.as_ref(), &(Count, TrendCollector { by }))?;
+        let (total, counts) =
+            self.collect(&searcher, query.as_ref(), &(Count, TrendCollector { by }))?;
         let mut buckets: Vec<TrendBucket> = counts
             .into_iter()
             .map(|(value, (items, mut resolutions))| {
@@ -226,7 +227,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let prepared = self.prepare(request)?;
         let query = self.with_filters(prepared.text_query.as_deref(), &prepared.filters, None);
-        let total = searcher.search(query.as_ref(), &Count)?;
+        let total = self.collect(&searcher, query.as_ref(), &Count)?;
         let all = SearchRequest {
             per_page: cap,
             ..request.clone()

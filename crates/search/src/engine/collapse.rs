@@ -52,7 +52,7 @@ impl Engine {
             }
             window = (window * 4).min(total);
             let collector = ranking_collector(window, 0, request.sort);
-            ranked = ranked_scores(searcher.search(query, &collector)?, request.sort);
+            ranked = ranked_scores(self.collect(searcher, query, &collector)?, request.sort);
         }
     }
 }

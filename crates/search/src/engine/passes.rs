@@ -125,7 +125,7 @@ impl Engine {
                     }),
                     packed: self.packed.as_ref(),
                 };
-                Ok(searcher.search(query.as_ref(), &collector)?)
+                self.collect(searcher, query.as_ref(), &collector)
             };
         let mut text_query = strict;
         let mut fruit = main_pass(text_query.as_deref())?;

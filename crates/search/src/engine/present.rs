@@ -278,7 +278,7 @@ impl Engine {
             return Ok(kept.clone());
         }
         let query = self.with_filters(text_query, filters, Some(facet));
-        let counts = searcher.search(query.as_ref(), &self.facet_counter(facet))?;
+        let counts = self.collect(searcher, query.as_ref(), &self.facet_counter(facet))?;
         let values = facet_values_from(&counts, facet, filters);
         if let Some(key) = browse_key {
             let mut kept = lock(&self.browse_facets);
