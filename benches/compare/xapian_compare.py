@@ -112,6 +112,12 @@ def filtered(query, terms):
     return query
 
 
+# edusearch's rule for a few keywords (RELAX_BELOW in crates/search/src/engine/passes.rs): when
+# fewer than this many items have every word, the search is run again with any word. Xapian is
+# given the same rule, so both return the same kind of answer.
+RELAX_BELOW = 10
+
+
 def xapian_search(database, parser, kind):
     text, terms, _ = XAPIAN_QUERIES[kind]
     enquire = xapian.Enquire(database)
@@ -126,6 +132,19 @@ def xapian_search(database, parser, kind):
     enquire.add_matchspy(regions)
     enquire.add_matchspy(years)
     matches = enquire.get_mset(0, 20, database.get_doccount())
+    if text is not None and matches.get_matches_estimated() < RELAX_BELOW:
+        parser.set_default_op(xapian.Query.OP_OR)
+        wider = filtered(parser.parse_query(text, FLAGS), terms)
+        parser.set_default_op(xapian.Query.OP_AND)
+        enquire = xapian.Enquire(database)
+        enquire.set_query(wider)
+        regions = xapian.ValueCountMatchSpy(REGION_SLOT)
+        years = xapian.ValueCountMatchSpy(YEAR_SLOT)
+        enquire.add_matchspy(regions)
+        enquire.add_matchspy(years)
+        widened = enquire.get_mset(0, 20, database.get_doccount())
+        if widened.get_matches_estimated() > matches.get_matches_estimated():
+            matches = widened
     stemmer = xapian.Stem("russian")
     snippets = [
         matches.snippet(json.loads(match.document.get_data())["body"], 300, stemmer)

@@ -61,6 +61,8 @@ pub struct Topic {
     parent_index: Option<usize>,
     /// Stems of the name without stop words, for [`Taxonomy::find`].
     name_stems: Vec<String>,
+    /// The name normalised (lowercase, `ё → е`, single spaces), for [`Taxonomy::find`].
+    name_key: String,
 }
 
 /// The topic taxonomy: an ordered list of topics with their rules.

@@ -48,6 +48,11 @@ impl ResponseCache {
         found
     }
 
+    /// Whether responses are kept at all (a capacity above 0).
+    pub fn is_on(&self) -> bool {
+        self.entries.is_some()
+    }
+
     /// Keeps a response.
     pub fn put(
         &self,

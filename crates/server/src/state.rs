@@ -135,10 +135,10 @@ impl AppState {
         let state = self.clone();
         self.run_blocking(move |engine| {
             let response = engine.search(&request).map_err(ApiError::from)?;
-            state
-                .inner
-                .responses
-                .put(engine.generation(), request, Arc::new(response.clone()));
+            let responses = &state.inner.responses;
+            if responses.is_on() {
+                responses.put(engine.generation(), request, Arc::new(response.clone()));
+            }
             Ok(response)
         })
         .await

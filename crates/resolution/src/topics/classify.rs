@@ -204,7 +204,7 @@ impl Taxonomy {
         if let Some(topic) = self
             .topics
             .iter()
-            .find(|topic| normalize_name(&topic.name) == name_query)
+            .find(|topic| topic.name_key == name_query)
         {
             return Some(topic);
         }

@@ -291,6 +291,7 @@ fn parse_topic(index: usize, value: &toml::Value) -> Result<Topic, TopicError> {
     let terms_compiled = compile_rules(&terms, "terms", &place)?;
     let unless_compiled = compile_rules(&unless, "unless", &place)?;
     let name_stems = content_stems(&name);
+    let name_key = normalize_name(&name);
 
     Ok(Topic {
         id,
@@ -302,6 +303,7 @@ fn parse_topic(index: usize, value: &toml::Value) -> Result<Topic, TopicError> {
         unless_compiled,
         parent_index: None,
         name_stems,
+        name_key,
     })
 }
 
