@@ -50,11 +50,18 @@ pub fn analyzer_stem() -> TextAnalyzer {
 }
 
 /// [`analyzer_stem`] over a word table that outlives it: for analyzers made for a moment (a
-/// search marking its hits' words), which then analyse each distinct word once in all.
-pub fn analyzer_stem_shared(table: SharedWordTable) -> TextAnalyzer {
-    TextAnalyzer::builder(CachedWords::shared(analyzer_stem_uncached(), table))
-        .filter(SynonymKeys::builtin())
-        .build()
+/// search marking its hits' words), which then analyse each distinct word once in all. Without
+/// `synonym_keys` it writes the same tokens but the keys (quicker, for a search that looks for
+/// no key).
+pub fn analyzer_stem_shared(table: SharedWordTable, synonym_keys: bool) -> TextAnalyzer {
+    let words = CachedWords::shared(analyzer_stem_uncached(), table);
+    if synonym_keys {
+        TextAnalyzer::builder(words)
+            .filter(SynonymKeys::builtin())
+            .build()
+    } else {
+        TextAnalyzer::from(words)
+    }
 }
 
 /// [`analyzer_root`] over a word table that outlives it (see [`analyzer_stem_shared`]).

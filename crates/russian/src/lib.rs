@@ -45,6 +45,7 @@ pub use normalize::{
 pub use stopwords::{QUESTION_WORDS, STOP_WORDS, is_function_word, is_question_word, is_stop_word};
 pub use synonyms::{
     Expansion, SynonymKeys, SynonymKeysStream, SynonymKeysTokenizer, Synonyms, SynonymsError,
+    is_synonym_key,
 };
 pub use tokenizer::{
     LowerFold, LowerFoldStream, LowerFoldTokenizer, WordTokenStream, WordTokenizer,

@@ -312,6 +312,19 @@ impl Synonyms {
     }
 }
 
+/// How every group key starts.
+const KEY_PREFIX: &str = "zsyn";
+
+/// Whether a token is a synonym group's key (which the stemming analyzer writes beside a term
+/// of the group).
+pub fn is_synonym_key(token: &str) -> bool {
+    token.len() == KEY_PREFIX.len() + 8
+        && token.starts_with(KEY_PREFIX)
+        && token[KEY_PREFIX.len()..]
+            .bytes()
+            .all(|byte| byte.is_ascii_hexdigit())
+}
+
 /// A group's key: Latin letters and digits, which the Russian analyzers keep as they are and
 /// which no Russian text contains («zsyn» and a hash of the group's first term).
 fn group_key(first_term: &str) -> String {
@@ -319,7 +332,7 @@ fn group_key(first_term: &str) -> String {
     for byte in normalize_word(first_term).bytes() {
         hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
     }
-    format!("zsyn{hash:08x}")
+    format!("{KEY_PREFIX}{hash:08x}")
 }
 
 /// The token filter that writes synonym keys (see the module documentation).

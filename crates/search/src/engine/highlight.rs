@@ -146,9 +146,25 @@ impl Highlighter {
         let mut passes = Vec::new();
         if let Some(query) = query {
             let tables = &engine.word_tables;
+            // Synonym keys are written only where the query asks for one (they cost a look-up
+            // of every word in the dictionary).
+            let mut asks_for_keys = false;
+            query.query_terms(&mut |term, _| {
+                asks_for_keys |= term.field() == engine.schema.text
+                    && term
+                        .value()
+                        .as_str()
+                        .is_some_and(edusearch_russian::is_synonym_key);
+            });
             for (field, analyzer) in [
-                (engine.schema.text, analyzer_stem_shared(tables.stem.clone())),
-                (engine.schema.text_root, analyzer_root_shared(tables.root.clone())),
+                (
+                    engine.schema.text,
+                    analyzer_stem_shared(tables.stem.clone(), asks_for_keys),
+                ),
+                (
+                    engine.schema.text_root,
+                    analyzer_root_shared(tables.root.clone()),
+                ),
             ] {
                 passes.extend(FieldPass::new(searcher, query, field, analyzer)?);
             }
@@ -239,6 +255,23 @@ mod tests {
         assert_eq!(
             html,
             "Усилить <mark>профориентационную</mark> работу &lt;i&gt;и&lt;/i&gt; <mark>профориентации</mark>"
+        );
+    }
+
+    #[test]
+    fn a_synonym_of_the_query_is_marked_as_a_whole() {
+        let marker = engine().highlighter("ОВЗ").unwrap();
+        let html = marker.mark("Работа с детьми с ограниченными возможностями здоровья и с ОВЗ");
+        assert!(
+            html.contains("<mark>ограниченными возможностями здоровья</mark>"),
+            "{html}"
+        );
+        assert!(html.ends_with("<mark>ОВЗ</mark>"), "{html}");
+        // Without a synonym in the query, no phrase is marked for one.
+        let plain = engine().highlighter("работа").unwrap();
+        assert_eq!(
+            plain.mark("Работа с детьми с ограниченными возможностями здоровья"),
+            "<mark>Работа</mark> с детьми с ограниченными возможностями здоровья"
         );
     }
 
