@@ -65,6 +65,8 @@ pub struct Engine {
     word_tables: highlight::WordTables,
     /// The threads a search that reads many postings is spread over (see [`Engine::collect`]).
     executor: Option<Executor>,
+    /// Per segment of the searcher, the fast fields the ranking reads.
+    rank_columns: Arc<[ranking::RankColumns]>,
 }
 
 /// Postings (summed document frequencies of a query's terms) from which a search is spread
@@ -128,6 +130,11 @@ impl Engine {
             &resolution_docs,
         );
         let level_ranges = level_ranges(&searcher, &resolution_docs);
+        let rank_columns = searcher
+            .segment_readers()
+            .iter()
+            .map(ranking::RankColumns::open)
+            .collect();
         Ok(Self {
             index,
             reader,
@@ -147,6 +154,7 @@ impl Engine {
             resolution_docs,
             packed,
             level_ranges,
+            rank_columns,
         })
     }
 
@@ -279,7 +287,7 @@ impl Engine {
         request: &SearchRequest,
         offset: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let collector = ranking_collector(request.per_page, offset, request.sort);
+        let collector = self.ranking(request.per_page, offset, request.sort);
         let ranked = self.collect(searcher, query, &collector)?;
         Ok(ranked_scores(ranked, request.sort))
     }
@@ -361,11 +369,15 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The collector of hits in order: by score (ties by recency, then item order), or by date.
-fn ranking_collector(limit: usize, offset: usize, sort: Sort) -> ranking::Ranking {
-    ranking::Ranking {
-        limit,
-        offset,
-        sort,
+impl Engine {
+    /// The collector of the best `offset + limit` hits in `sort` order.
+    fn ranking(&self, limit: usize, offset: usize, sort: Sort) -> ranking::Ranking {
+        ranking::Ranking {
+            limit,
+            offset,
+            sort,
+            columns: Arc::clone(&self.rank_columns),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use tantivy::collector::Collector;
 use tantivy::query::Query;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
-use super::{Engine, ranked_scores, ranking_collector};
+use super::{Engine, ranked_scores};
 use crate::SearchError;
 use crate::api::SearchRequest;
 
@@ -51,7 +51,7 @@ impl Engine {
                     .collect());
             }
             window = (window * 4).min(total);
-            let collector = ranking_collector(window, 0, request.sort);
+            let collector = self.ranking(window, 0, request.sort);
             ranked = ranked_scores(self.collect(searcher, query, &collector)?, request.sort);
         }
     }

@@ -19,12 +19,25 @@ use super::{Engine, Pipeline};
 use crate::SearchError;
 use crate::html::escape_html;
 
-/// The word tables of the highlighters' analyzers, kept by the engine: a word is stemmed once,
-/// not once for every hit it appears in.
-#[derive(Debug, Clone, Default)]
+/// The highlighters' analyzers, kept by the engine and cloned for each search (building one
+/// builds its stop list), over word tables they share: a word is stemmed once, not once for
+/// every hit it appears in.
+#[derive(Clone)]
 pub(super) struct WordTables {
-    stem: SharedWordTable,
-    root: SharedWordTable,
+    stem: TextAnalyzer,
+    stem_with_keys: TextAnalyzer,
+    root: TextAnalyzer,
+}
+
+impl Default for WordTables {
+    fn default() -> Self {
+        let (stems, roots) = (SharedWordTable::default(), SharedWordTable::default());
+        WordTables {
+            stem: analyzer_stem_shared(stems.clone(), false),
+            stem_with_keys: analyzer_stem_shared(stems, true),
+            root: analyzer_root_shared(roots),
+        }
+    }
 }
 
 /// Marks the words of one query in texts; see the module documentation.
@@ -156,15 +169,14 @@ impl Highlighter {
                         .as_str()
                         .is_some_and(edusearch_russian::is_synonym_key);
             });
+            let stem = if asks_for_keys {
+                &tables.stem_with_keys
+            } else {
+                &tables.stem
+            };
             for (field, analyzer) in [
-                (
-                    engine.schema.text,
-                    analyzer_stem_shared(tables.stem.clone(), asks_for_keys),
-                ),
-                (
-                    engine.schema.text_root,
-                    analyzer_root_shared(tables.root.clone()),
-                ),
+                (engine.schema.text, stem.clone()),
+                (engine.schema.text_root, tables.root.clone()),
             ] {
                 passes.extend(FieldPass::new(searcher, query, field, analyzer)?);
             }

@@ -6,7 +6,7 @@ use tantivy::query::Query;
 
 use super::collapse::{COLLAPSE_OVERFETCH, DistinctGroups};
 use super::plan::{Filters, Plan};
-use super::{Engine, FacetField, Pipeline, TOPIC_BOOST, pass, ranking_collector};
+use super::{Engine, FacetField, Pipeline, TOPIC_BOOST, pass};
 use crate::SearchError;
 use crate::api::{DroppedFilter, FilterKind, Level, SearchRequest, Sort};
 use crate::understand::{InferredFilter, Understood};
@@ -99,7 +99,7 @@ impl Engine {
             |text_query: Option<&dyn Query>| -> Result<pass::MainPassFruit, SearchError> {
                 let query = self.pass_query(text_query, filters, filter_in_pass);
                 let collector = pass::MainPass {
-                    ranking: ranking_collector(shape.window, shape.offset, shape.sort),
+                    ranking: self.ranking(shape.window, shape.offset, shape.sort),
                     facets: FacetField::ALL.map(|facet| {
                         (!filters.filters(facet) || filter_in_pass == Some(facet))
                             .then(|| self.facet_tables[facet as usize].as_ref())

@@ -25,6 +25,33 @@ pub(crate) struct Ranking {
     pub limit: usize,
     pub offset: usize,
     pub sort: Sort,
+    /// The columns of the searcher's segments, in its order (opened once per engine).
+    pub columns: Arc<[RankColumns]>,
+}
+
+/// The fast fields of one segment a ranking reads: opening them costs more than ranking the
+/// few hits of a selective search, so the engine opens them once.
+#[derive(Clone)]
+pub(crate) struct RankColumns {
+    dates: Option<Arc<dyn ColumnValues<i64>>>,
+    positions: Option<Arc<dyn ColumnValues<u64>>>,
+}
+
+impl RankColumns {
+    /// The columns of a segment.
+    pub(crate) fn open(reader: &SegmentReader) -> Self {
+        let fast = reader.fast_fields();
+        RankColumns {
+            dates: fast
+                .i64(edusearch_indexer::fields::DATE_ORD)
+                .ok()
+                .map(|column| column.first_or_default_col(0)),
+            positions: fast
+                .u64(edusearch_indexer::fields::ITEM_POSITION)
+                .ok()
+                .map(|column| column.first_or_default_col(0)),
+        }
+    }
 }
 
 pub(crate) struct RankingSegment {
@@ -85,19 +112,16 @@ impl Collector for Ranking {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<RankingSegment> {
-        let fast = reader.fast_fields();
+        let RankColumns { dates, positions } = match self.columns.get(segment as usize) {
+            Some(columns) => columns.clone(),
+            None => RankColumns::open(reader),
+        };
         Ok(RankingSegment {
             kept: self.limit + self.offset,
             by_date: self.sort == Sort::Date,
             segment,
-            dates: fast
-                .i64(edusearch_indexer::fields::DATE_ORD)
-                .ok()
-                .map(|column| column.first_or_default_col(0)),
-            positions: fast
-                .u64(edusearch_indexer::fields::ITEM_POSITION)
-                .ok()
-                .map(|column| column.first_or_default_col(0)),
+            dates,
+            positions,
             heap: BinaryHeap::new(),
             floor: if self.limit + self.offset == 0 {
                 f64::INFINITY
