@@ -453,6 +453,7 @@ mod present;
 mod query;
 mod ranking;
 pub(crate) mod similar;
+mod stored;
 
 #[cfg(test)]
 mod tests;

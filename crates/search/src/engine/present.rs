@@ -4,13 +4,14 @@
 use std::time::Instant;
 
 use tantivy::query::Query;
-use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::schema::Field;
+use tantivy::{DocAddress, Searcher};
 
 use super::facet_tables::ValueCounts;
 use super::highlight::Highlighter;
 use super::passes::{PassShape, Passes};
 use super::plan::{Filters, Plan};
+use super::stored::StoredFields;
 use super::{BROWSE_FACETS_KEPT, Engine, FacetField, lock, pass, ranked_scores};
 use crate::SearchError;
 use crate::api::{
@@ -182,8 +183,8 @@ impl Engine {
         level: Level,
         marker: &Highlighter,
     ) -> Result<Hit, SearchError> {
-        let document: TantivyDocument = searcher.doc(address)?;
-        let mut hit = self.hit(&document, score, level, marker);
+        let stored: StoredFields = searcher.doc(address)?;
+        let mut hit = self.hit(stored, score, level, marker);
         hit.recurrence = self.recurrence(address);
         Ok(hit)
     }
@@ -204,46 +205,33 @@ impl Engine {
 
     pub(super) fn hit(
         &self,
-        document: &TantivyDocument,
+        mut stored: StoredFields,
         score: f32,
         level: Level,
         marker: &Highlighter,
     ) -> Hit {
-        let text_of = |field: Field| {
-            document
-                .get_first(field)
-                .and_then(|value| value.as_str())
-                .map(str::to_string)
-        };
         let schema = &self.schema;
-        let full_text = text_of(schema.text).unwrap_or_default();
+        let full_text = stored.take_text(schema.text).unwrap_or_default();
         let highlight = marker.snippet(&full_text);
         let text = match level {
             Level::Items => full_text,
             Level::Resolutions => truncate_chars(&full_text, RESOLUTION_SNIPPET_CHARS),
         };
-        let topics = document
-            .get_all(schema.topic)
-            .filter_map(|value| value.as_facet().map(str::to_string))
-            .filter_map(|encoded| facet_leaf(&encoded))
-            .collect();
-        let region = document
-            .get_first(schema.region)
-            .and_then(|value| value.as_facet().map(str::to_string))
-            .and_then(|encoded| facet_leaf(&encoded));
-        let year = document
-            .get_first(schema.year_num)
-            .and_then(|value| value.as_u64())
+        let topics = stored.facets(schema.topic).filter_map(facet_leaf).collect();
+        let region = stored.facets(schema.region).next().and_then(facet_leaf);
+        let year = stored
+            .u64(schema.year_num)
             .and_then(|year| i32::try_from(year).ok());
+        let item_position = stored
+            .u64(schema.item_position)
+            .and_then(|position| u32::try_from(position).ok());
+        let mut text_of = |field: Field| stored.take_text(field);
         let date = text_of(schema.date);
         Hit {
             score,
             kind: text_of(schema.kind).unwrap_or_default(),
             resolution_id: text_of(schema.resolution_id).unwrap_or_default(),
-            item_position: document
-                .get_first(schema.item_position)
-                .and_then(|value| value.as_u64())
-                .and_then(|position| u32::try_from(position).ok()),
+            item_position,
             item_number: text_of(schema.item_number),
             addressee: text_of(schema.addressee),
             text,

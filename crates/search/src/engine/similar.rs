@@ -24,6 +24,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::Engine;
 use super::highlight::Highlighter;
+use super::stored::StoredFields;
 use crate::SearchError;
 use crate::api::{Hit, Level};
 
@@ -243,7 +244,12 @@ impl Engine {
         let (source, document) = self
             .first_match(&searcher, &own)?
             .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
-        let source_hit = self.hit(&document, 0.0, Level::Resolutions, &Highlighter::none());
+        let source_hit = self.hit(
+            StoredFields::from(&document),
+            0.0,
+            Level::Resolutions,
+            &Highlighter::none(),
+        );
         let text = stored_text(&document, self.schema.text);
         let mut answer = SimilarResolutions {
             resolution_id: id.to_string(),
@@ -277,7 +283,12 @@ impl Engine {
         )?;
         for (score, address) in candidates {
             let document: TantivyDocument = searcher.doc(address)?;
-            let hit = self.hit(&document, score, Level::Resolutions, &Highlighter::none());
+            let hit = self.hit(
+                StoredFields::from(&document),
+                score,
+                Level::Resolutions,
+                &Highlighter::none(),
+            );
             let shared_topics = shared(topics, &hit.topics);
             let text_score = (score - topic_bonus * shared_topics.len() as f32) / own_score;
             if text_score < MIN_RESOLUTION_SCORE {
@@ -334,7 +345,12 @@ impl Engine {
         let (source, document) = self
             .first_match(&searcher, &own)?
             .ok_or_else(|| SearchError::NotFound(source_id.clone()))?;
-        let source_hit = self.hit(&document, 0.0, Level::Items, &Highlighter::none());
+        let source_hit = self.hit(
+            StoredFields::from(&document),
+            0.0,
+            Level::Items,
+            &Highlighter::none(),
+        );
         let mut answer = SimilarItems {
             item_id: source_id,
             resolution_id: resolution_id.to_string(),

@@ -688,7 +688,7 @@ fn main_pass_agrees_on_total_and_order(
         .map(|(score, address)| {
             let document: TantivyDocument = searcher.doc(address).unwrap();
             let hit = engine.hit(
-                &document,
+                stored::StoredFields::from(&document),
                 0.0,
                 filters.level,
                 &highlight::Highlighter::none(),
