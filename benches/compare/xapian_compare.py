@@ -118,33 +118,33 @@ def filtered(query, terms):
 RELAX_BELOW = 10
 
 
-def xapian_search(database, parser, kind):
-    text, terms, _ = XAPIAN_QUERIES[kind]
+def matches_of(database, query, newest_first=False):
+    """The top 20 of a query, with the exact total and the match spies counting by region and year."""
     enquire = xapian.Enquire(database)
-    if text is None:
-        query = filtered(xapian.Query.MatchAll, terms)
+    if newest_first:
         enquire.set_sort_by_value_then_relevance(YEAR_SLOT, True)
-    else:
-        query = filtered(parser.parse_query(text, FLAGS), terms)
     enquire.set_query(query)
     regions = xapian.ValueCountMatchSpy(REGION_SLOT)
     years = xapian.ValueCountMatchSpy(YEAR_SLOT)
     enquire.add_matchspy(regions)
     enquire.add_matchspy(years)
-    matches = enquire.get_mset(0, 20, database.get_doccount())
-    if text is not None and matches.get_matches_estimated() < RELAX_BELOW:
-        parser.set_default_op(xapian.Query.OP_OR)
-        wider = filtered(parser.parse_query(text, FLAGS), terms)
-        parser.set_default_op(xapian.Query.OP_AND)
-        enquire = xapian.Enquire(database)
-        enquire.set_query(wider)
-        regions = xapian.ValueCountMatchSpy(REGION_SLOT)
-        years = xapian.ValueCountMatchSpy(YEAR_SLOT)
-        enquire.add_matchspy(regions)
-        enquire.add_matchspy(years)
-        widened = enquire.get_mset(0, 20, database.get_doccount())
-        if widened.get_matches_estimated() > matches.get_matches_estimated():
-            matches = widened
+    return enquire.get_mset(0, 20, database.get_doccount()), regions, years
+
+
+def xapian_search(database, parser, kind):
+    text, terms, _ = XAPIAN_QUERIES[kind]
+    if text is None:
+        found = matches_of(database, filtered(xapian.Query.MatchAll, terms), newest_first=True)
+    else:
+        found = matches_of(database, filtered(parser.parse_query(text, FLAGS), terms))
+        if found[0].get_matches_estimated() < RELAX_BELOW:
+            parser.set_default_op(xapian.Query.OP_OR)
+            wider = filtered(parser.parse_query(text, FLAGS), terms)
+            parser.set_default_op(xapian.Query.OP_AND)
+            widened = matches_of(database, wider)
+            if widened[0].get_matches_estimated() > found[0].get_matches_estimated():
+                found = widened
+    matches, regions, years = found
     stemmer = xapian.Stem("russian")
     snippets = [
         matches.snippet(json.loads(match.document.get_data())["body"], 300, stemmer)
