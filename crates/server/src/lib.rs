@@ -11,7 +11,7 @@
 //! | `GET /` | search page; the URL carries the whole state (the parameters of `/api/search` but `per_page`) |
 //! | `GET /resolutions/{id}` | a resolution: metadata, items under addressee headings (`id="item-N"`), body; `?hl=` marks words |
 //! | `GET /resolutions/{id}/source` | the resolution's source file as plain text |
-//! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters are the fields of [`edusearch_search::SearchRequest`] (`q`, `region`, `year`, `year_to`, `municipality`, `topic`, `addressee`, `level`, `page`, `per_page`, `sort`, `literal`) |
+//! | `GET /api/search` | [`edusearch_search::SearchResponse`] as JSON; parameters are the fields of [`edusearch_search::SearchRequest`] and its [`edusearch_search::SearchFilters`] (`q`, `region`, `year`, `year_to`, `municipality`, `topic`, `addressee`, `event_kind`, `level`, `page`, `per_page`, `sort`, `literal`, `group`, `collapse`) |
 //! | `GET /api/resolutions/{id}` | [`edusearch_resolution::Resolution`] as JSON |
 //! | `GET /api/resolutions/{id}/similar?limit=` | [`edusearch_search::SimilarResolutions`]: resolutions alike in wording and topics (limit 1–50, default 10) |
 //! | `GET /api/items/{id}/similar?limit=` | [`edusearch_search::SimilarItems`]: items of other resolutions alike in wording; the id is `{resolution_id}-{position}` |
@@ -25,14 +25,15 @@
 //! # Errors
 //!
 //! Every API error has one shape, `{"error": {"code": "…", "message": "…"}}`, with a stable
-//! machine-readable `code` and a Russian `message` for people. Bad input is a 4xx, never a 500:
-//! `invalid_query_string`, `unknown_parameter`, `duplicate_parameter` (the API is strict about
-//! names; the page ignores names it does not know), `invalid_year`, `invalid_year_to`,
-//! `invalid_level`, `invalid_sort`, `invalid_page`, `invalid_per_page`, `invalid_literal`,
-//! `invalid_parameter`, and from the library `query_too_long`, `per_page_out_of_range`,
-//! `page_out_of_range`, `year_out_of_range`, `filter_too_long`; `not_found` (404),
-//! `method_not_allowed` (405), `body_too_large` (413), `busy`, `timeout` and `index_unavailable`
-//! (503), `internal` (500, details only in the log). Empty values (`year=`) count as absent, as
+//! machine-readable `code` and a Russian `message` for people. The codes are the variants of
+//! [`edusearch_search::ErrorCode`] (the OpenAPI schema `ErrorCode` lists them). Bad input is a
+//! 4xx, never a 500: `invalid_query_string`, `unknown_parameter`, `duplicate_parameter` (the API
+//! is strict about names; the page ignores names it does not know), `invalid_year`,
+//! `invalid_year_to`, `invalid_event_kind`, `invalid_level`, `invalid_sort`, `invalid_page`,
+//! `invalid_per_page`, `invalid_literal`, `invalid_parameter`, `query_too_long`,
+//! `per_page_out_of_range`, `page_out_of_range`, `year_out_of_range`, `filter_too_long`;
+//! `not_found` (404), `method_not_allowed` (405), `body_too_large` (413), `busy`, `timeout` and
+//! `index_unavailable` (503), `internal` (500, details only in the log). Empty values (`year=`) count as absent, as
 //! HTML forms send them.
 //!
 //! # Limits
