@@ -172,3 +172,14 @@ server_mem_mb() {
 machine_info() {
     echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
 }
+
+# The request function of a wrk script that asks the URLs of its Lua table `paths` in turn.
+rotate_lua() {
+    cat <<'LUA'
+local counter = 0
+request = function()
+    counter = counter % #paths + 1
+    return wrk.format("GET", paths[counter])
+end
+LUA
+}

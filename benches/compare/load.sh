@@ -37,12 +37,8 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
     echo 'local paths = {'
     query_list | urlencode_lines | while read -r q; do echo "  \"/api/search?q=$q\","; done
     echo '}'
+    rotate_lua
     cat <<'LUA'
-local counter = 0
-request = function()
-    counter = counter % #paths + 1
-    return wrk.format("GET", paths[counter])
-end
 done = function(summary, latency, requests)
     local seconds = summary.duration / 1e6
     io.write(string.format("RESULT rps=%.1f p50=%.2f p90=%.2f p99=%.2f max=%.2f requests=%d errors=%d\n",

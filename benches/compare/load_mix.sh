@@ -60,16 +60,6 @@ end
 LUA
 }
 
-rotate_lua() {
-    cat <<'LUA'
-local counter = 0
-request = function()
-    counter = counter % #paths + 1
-    return wrk.format("GET", paths[counter])
-end
-LUA
-}
-
 start_server
 log "server pid $SERVER_PID answered after ${COLD_START_MS} ms"
 
