@@ -61,8 +61,8 @@ pub struct Engine {
     packed: Option<packed::PackedFacts>,
     /// Per segment sorted by level, the document ids of its items and of its resolutions.
     level_ranges: [level_range::LevelRanges; 2],
-    /// The word tables the highlighters of every search share.
-    word_tables: highlight::WordTables,
+    /// The analyzers (and their shared word tables) the highlighters of every search clone.
+    highlight_analyzers: highlight::HighlightAnalyzers,
     /// The threads a search that reads many postings is spread over (see [`Engine::collect`]).
     executor: Option<Executor>,
     /// Per segment of the searcher, the fast fields the ranking reads.
@@ -145,7 +145,7 @@ impl Engine {
             doc_groups: Vec::new(),
             query_tokenizers: edusearch_russian::query_analyzers(),
             browse_facets: Mutex::default(),
-            word_tables: highlight::WordTables::default(),
+            highlight_analyzers: highlight::HighlightAnalyzers::default(),
             executor: match std::thread::available_parallelism().map_or(1, usize::from) {
                 1 => None,
                 threads => Some(Executor::multi_thread(threads, "edusearch-search-")?),

@@ -23,16 +23,16 @@ use crate::html::escape_html;
 /// builds its stop list), over word tables they share: a word is stemmed once, not once for
 /// every hit it appears in.
 #[derive(Clone)]
-pub(super) struct WordTables {
+pub(super) struct HighlightAnalyzers {
     stem: TextAnalyzer,
     stem_with_keys: TextAnalyzer,
     root: TextAnalyzer,
 }
 
-impl Default for WordTables {
+impl Default for HighlightAnalyzers {
     fn default() -> Self {
         let (stems, roots) = (SharedWordTable::default(), SharedWordTable::default());
-        WordTables {
+        HighlightAnalyzers {
             stem: analyzer_stem_shared(stems.clone(), false),
             stem_with_keys: analyzer_stem_shared(stems, true),
             root: analyzer_root_shared(roots),
@@ -158,7 +158,7 @@ impl Highlighter {
     ) -> Result<Self, SearchError> {
         let mut passes = Vec::new();
         if let Some(query) = query {
-            let tables = &engine.word_tables;
+            let analyzers = &engine.highlight_analyzers;
             // Synonym keys are written only where the query asks for one (they cost a look-up
             // of every word in the dictionary).
             let mut asks_for_keys = false;
@@ -170,13 +170,13 @@ impl Highlighter {
                         .is_some_and(edusearch_russian::is_synonym_key);
             });
             let stem = if asks_for_keys {
-                &tables.stem_with_keys
+                &analyzers.stem_with_keys
             } else {
-                &tables.stem
+                &analyzers.stem
             };
             for (field, analyzer) in [
                 (engine.schema.text, stem.clone()),
-                (engine.schema.text_root, tables.root.clone()),
+                (engine.schema.text_root, analyzers.root.clone()),
             ] {
                 passes.extend(FieldPass::new(searcher, query, field, analyzer)?);
             }
