@@ -452,6 +452,7 @@ mod plan;
 mod present;
 mod query;
 mod ranking;
+mod seek_union;
 pub(crate) mod similar;
 mod stored;
 

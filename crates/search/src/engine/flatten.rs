@@ -13,8 +13,11 @@
 //! the parser can write (ranges, sets, regexes) makes [`flatten`] give up, and the caller
 //! parses again with the parser's own boosts.
 
+use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+
+use super::seek_union::SeekUnionQuery;
 
 /// The query rewritten with each field's boost and nested unions spliced into their parent;
 /// `None` when it holds a query kind this does not know.
@@ -34,8 +37,22 @@ pub(crate) fn flatten(
     }
     let boolean = query.downcast_ref::<BooleanQuery>()?;
     let minimum = boolean.get_minimum_number_should_match();
+    let required = boolean
+        .clauses()
+        .iter()
+        .filter(|(occur, _)| *occur == Occur::Must)
+        .count();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(boolean.clauses().len());
     for (occur, clause) in boolean.clauses() {
+        // A word required beside others is sought at each candidate of the intersection.
+        if *occur == Occur::Must
+            && required >= 2
+            && let Some(terms) =
+                term_union(clause.as_ref(), boost_of).filter(|terms| terms.len() >= 2)
+        {
+            clauses.push((Occur::Must, Box::new(SeekUnionQuery::new(terms))));
+            continue;
+        }
         let clause = flatten(clause.as_ref(), boost_of)?;
         if *occur == Occur::Should
             && minimum <= 1
@@ -61,6 +78,22 @@ pub(crate) fn flatten(
     Some(Box::new(flat))
 }
 
+/// The terms of a union of term queries, nested unions spliced in order as [`flatten`]
+/// splices them, each with its field's boost; `None` when it holds anything else.
+fn term_union(query: &dyn Query, boost_of: &dyn Fn(Field) -> f32) -> Option<Vec<(Term, f32)>> {
+    if let Some(term) = query.downcast_ref::<TermQuery>() {
+        return Some(vec![(term.term().clone(), boost_of(term.term().field()))]);
+    }
+    let union = query
+        .downcast_ref::<BooleanQuery>()
+        .filter(|boolean| is_union(boolean))?;
+    let mut terms = Vec::with_capacity(union.clauses().len());
+    for (_, clause) in union.clauses() {
+        terms.extend(term_union(clause.as_ref(), boost_of)?);
+    }
+    Some(terms)
+}
+
 /// Whether a boolean query only has optional clauses, any one of which matches.
 fn is_union(query: &BooleanQuery) -> bool {
     query.get_minimum_number_should_match() <= 1
@@ -81,7 +114,6 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::Term;
     use tantivy::schema::{Schema, TEXT};
 
     fn fields() -> (Field, Field) {
@@ -131,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn required_words_keep_their_own_unions() {
+    fn required_words_become_seeking_unions_of_their_own() {
         let (a, b) = fields();
         let word = |text: &str| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(vec![
@@ -144,7 +176,7 @@ mod tests {
         let flat = flat.downcast_ref::<BooleanQuery>().expect("a conjunction");
         assert_eq!(flat.clauses().len(), 2);
         assert!(flat.clauses().iter().all(|(occur, query)| {
-            *occur == Occur::Must && query.downcast_ref::<BooleanQuery>().is_some()
+            *occur == Occur::Must && query.downcast_ref::<SeekUnionQuery>().is_some()
         }));
     }
 

@@ -1,0 +1,339 @@
+//! A union of term queries that seeks instead of buffering, for a word required beside
+//! other words.
+//!
+//! A word of an all-words query is a union of its terms in the weighted fields, and the
+//! words are intersected. tantivy's union buffers the next 4,096 documents of every term
+//! and, asked to jump past them, clears and refills the whole buffer; in an intersection
+//! it is asked to jump at every candidate, so a frequent word (say «педагогов», in 40 % of
+//! the items) costs a full pass over its postings whichever word drives. This union moves
+//! each term to the candidate with the postings' skip list and scores only the documents
+//! the intersection keeps: at 100,000 resolutions «наставничество педагогов» costs less
+//! than half as many instructions.
+//!
+//! The score of a document is the sum of its terms' scores in clause order, as tantivy's
+//! union sums them, so results and their order do not change.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+/// The union of term queries, each with its boost; matches like a `BooleanQuery` of
+/// optional boosted term clauses and scores like it.
+#[derive(Debug, Clone)]
+pub(crate) struct SeekUnionQuery {
+    terms: Vec<(Term, Score)>,
+}
+
+impl SeekUnionQuery {
+    /// The union of `terms` (each with its boost), in this order.
+    pub(crate) fn new(terms: Vec<(Term, Score)>) -> Self {
+        Self { terms }
+    }
+}
+
+impl Query for SeekUnionQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } = enable_scoring
+        else {
+            // Without scores the union is any of its terms, which tantivy's union does well.
+            let terms = self.terms.iter().map(|(term, _)| term.clone()).collect();
+            return BooleanQuery::new_multiterms_query(terms).weight(enable_scoring);
+        };
+        let terms = self
+            .terms
+            .iter()
+            .map(|(term, boost)| {
+                // As tantivy's term query weighs a term.
+                let bm25 = Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?;
+                Ok((term.clone(), bm25, *boost))
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(SeekUnionWeight { terms }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (term, _) in &self.terms {
+            visitor(term, false);
+        }
+    }
+}
+
+struct SeekUnionWeight {
+    /// Each term with its BM25 weight and its boost.
+    terms: Vec<(Term, Bm25Weight, Score)>,
+}
+
+impl SeekUnionWeight {
+    fn union(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<SeekUnion> {
+        let mut cursors = Vec::with_capacity(self.terms.len());
+        for (term, bm25, term_boost) in &self.terms {
+            let field = term.field();
+            let inverted_index = reader.inverted_index(field)?;
+            let Some(info) = inverted_index.get_term_info(term)? else {
+                continue;
+            };
+            let postings =
+                inverted_index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+            if postings.doc() == TERMINATED {
+                continue;
+            }
+            let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+                Some(fieldnorms) => fieldnorms,
+                None => FieldNormReader::constant(reader.max_doc(), 1),
+            };
+            cursors.push(TermCursor {
+                postings,
+                fieldnorms,
+                // The same product tantivy's boosted clause passes down.
+                bm25: bm25.boost_by(boost * term_boost),
+            });
+        }
+        Ok(SeekUnion::new(cursors, reader.max_doc()))
+    }
+}
+
+impl Weight for SeekUnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(self.union(reader, boost)?))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut union = self.union(reader, 1.0)?;
+        if union.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document #({doc}) does not match"
+            )));
+        }
+        let mut explanation = Explanation::new("sum of the word's terms", union.score());
+        for cursor in union
+            .cursors
+            .iter()
+            .filter(|cursor| cursor.postings.doc() == doc)
+        {
+            let fieldnorm_id = cursor.fieldnorms.fieldnorm_id(doc);
+            explanation.add_detail(
+                cursor
+                    .bm25
+                    .explain(fieldnorm_id, cursor.postings.term_freq()),
+            );
+        }
+        Ok(explanation)
+    }
+}
+
+/// One term's postings in a segment, scored as tantivy's term scorer scores them.
+struct TermCursor {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    bm25: Bm25Weight,
+}
+
+impl TermCursor {
+    #[inline]
+    fn score(&self) -> Score {
+        let doc = self.postings.doc();
+        self.bm25
+            .score(self.fieldnorms.fieldnorm_id(doc), self.postings.term_freq())
+    }
+}
+
+/// The union itself: every cursor stays at or after the union's document.
+struct SeekUnion {
+    cursors: Vec<TermCursor>,
+    doc: DocId,
+    max_doc: u32,
+}
+
+impl SeekUnion {
+    fn new(cursors: Vec<TermCursor>, max_doc: u32) -> Self {
+        let mut union = Self {
+            cursors,
+            doc: TERMINATED,
+            max_doc,
+        };
+        union.doc = union.first_doc();
+        union
+    }
+
+    #[inline]
+    fn first_doc(&self) -> DocId {
+        self.cursors
+            .iter()
+            .map(|cursor| cursor.postings.doc())
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+}
+
+impl DocSet for SeekUnion {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        let current = self.doc;
+        let mut next = TERMINATED;
+        for cursor in &mut self.cursors {
+            let mut doc = cursor.postings.doc();
+            if doc == current {
+                doc = cursor.postings.advance();
+            }
+            next = next.min(doc);
+        }
+        self.doc = next;
+        next
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let mut next = TERMINATED;
+        for cursor in &mut self.cursors {
+            let mut doc = cursor.postings.doc();
+            if doc < target {
+                doc = cursor.postings.seek(target);
+            }
+            next = next.min(doc);
+        }
+        self.doc = next;
+        next
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        // tantivy's estimate for a union (query/size_hint.rs), so an intersection orders
+        // its parts as it did with tantivy's union.
+        const CO_LOCATION: f64 = 0.8;
+        let max_doc = f64::from(self.max_doc.max(1));
+        let not_in_any = self.cursors.iter().fold(1.0, |not_in_any, cursor| {
+            not_in_any * (1.0 - f64::from(cursor.postings.size_hint()) / max_doc * CO_LOCATION)
+        });
+        (max_doc * (1.0 - not_in_any)).round().min(max_doc) as u32
+    }
+
+    fn cost(&self) -> u64 {
+        self.cursors
+            .iter()
+            .map(|cursor| cursor.postings.cost())
+            .sum()
+    }
+}
+
+impl Scorer for SeekUnion {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        let mut score: Score = 0.0;
+        for cursor in &self.cursors {
+            if cursor.postings.doc() == doc {
+                score += cursor.score();
+            }
+        }
+        score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BoostQuery, Occur, TermQuery};
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, TantivyDocument, doc};
+
+    /// An index where «a» is everywhere and «b» in some documents, in two fields.
+    fn index() -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+        let mut builder = Schema::builder();
+        let body = builder.add_text_field("body", TEXT);
+        let title = builder.add_text_field("title", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+        for n in 0..3_000_u32 {
+            let mut document = TantivyDocument::default();
+            document.add_text(body, if n % 3 == 0 { "a b a" } else { "a c" });
+            if n % 7 == 0 {
+                document.add_text(title, "b");
+            }
+            if n % 500 == 0 {
+                document.add_text(title, "d");
+            }
+            writer.add_document(document).expect("added");
+        }
+        writer.add_document(doc!(body => "d b")).expect("added");
+        writer.commit().expect("committed");
+        (index, body, title)
+    }
+
+    fn term_clause(term: Term, boost: Score) -> (Occur, Box<dyn Query>) {
+        let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+    }
+
+    #[test]
+    fn required_words_match_and_score_as_tantivys_unions() {
+        let (index, body, title) = index();
+        let searcher = index.reader().expect("reader").searcher();
+        let word = |text: &str| {
+            vec![
+                (Term::from_field_text(body, text), 1.0),
+                (Term::from_field_text(title, text), 0.3),
+            ]
+        };
+        let tantivy_word = |text: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                word(text)
+                    .into_iter()
+                    .map(|(term, boost)| term_clause(term, boost))
+                    .collect(),
+            ))
+        };
+        let seek_word =
+            |text: &str| -> Box<dyn Query> { Box::new(SeekUnionQuery::new(word(text))) };
+        for (first, second) in [("b", "d"), ("a", "b"), ("d", "a"), ("b", "c")] {
+            let expected = BooleanQuery::new(vec![
+                (Occur::Must, tantivy_word(first)),
+                (Occur::Must, tantivy_word(second)),
+            ]);
+            let ours = BooleanQuery::new(vec![
+                (Occur::Must, seek_word(first)),
+                (Occur::Must, seek_word(second)),
+            ]);
+            let top = TopDocs::with_limit(5_000).order_by_score();
+            let expected = searcher.search(&expected, &top).expect("searched");
+            let ours = searcher.search(&ours, &top).expect("searched");
+            assert!(!ours.is_empty(), "«{first} {second}» matches");
+            assert_eq!(ours, expected, "«{first} {second}»");
+        }
+    }
+
+    #[test]
+    fn a_word_alone_matches_every_document_of_its_terms() {
+        let (index, body, title) = index();
+        let searcher = index.reader().expect("reader").searcher();
+        let query = SeekUnionQuery::new(vec![
+            (Term::from_field_text(title, "d"), 1.0),
+            (Term::from_field_text(body, "d"), 1.0),
+            (Term::from_field_text(body, "absent"), 1.0),
+        ]);
+        let count = searcher
+            .search(&query, &tantivy::collector::Count)
+            .expect("searched");
+        assert_eq!(count, 7, "six titles and one body hold «d»");
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .expect("searched");
+        let explanation = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .expect("weight")
+            .explain(searcher.segment_reader(0), top[0].1.doc_id)
+            .expect("explained");
+        assert!((explanation.value() - top[0].0).abs() < 1e-6);
+    }
+}
