@@ -20,11 +20,21 @@ use tantivy::schema::{Field, IndexRecordOption};
 use super::seek_union::SeekUnionQuery;
 
 /// The query rewritten with each field's boost and nested unions spliced into their parent;
-/// `None` when it holds a query kind this does not know.
+/// `None` when it holds a query kind this does not know. A query that is one union of terms
+/// (a word, or any of some words) is walked without a buffer when its terms are rare, and
+/// each word required beside others is sought at the intersection's candidates (see
+/// [`SeekUnionQuery`]).
 pub(crate) fn flatten(
     query: &dyn Query,
     boost_of: &dyn Fn(Field) -> f32,
 ) -> Option<Box<dyn Query>> {
+    if let Some(terms) = term_union(query, boost_of).filter(|terms| terms.len() >= 2) {
+        return Some(Box::new(SeekUnionQuery::when_sparse(terms)));
+    }
+    flatten_clause(query, boost_of)
+}
+
+fn flatten_clause(query: &dyn Query, boost_of: &dyn Fn(Field) -> f32) -> Option<Box<dyn Query>> {
     if let Some(term) = query.downcast_ref::<TermQuery>() {
         let plain = TermQuery::new(term.term().clone(), IndexRecordOption::WithFreqs);
         return Some(boosted(Box::new(plain), boost_of(term.term().field())));
@@ -53,7 +63,7 @@ pub(crate) fn flatten(
             clauses.push((Occur::Must, Box::new(SeekUnionQuery::new(terms))));
             continue;
         }
-        let clause = flatten(clause.as_ref(), boost_of)?;
+        let clause = flatten_clause(clause.as_ref(), boost_of)?;
         if *occur == Occur::Should
             && minimum <= 1
             && let Some(inner) = clause.downcast_ref::<BooleanQuery>()
@@ -138,14 +148,19 @@ mod tests {
             (Occur::Should, term(a, "key")),
             (Occur::Should, term(b, "key")),
         ]);
+        let phrase = PhraseQuery::new(vec![
+            Term::from_field_text(a, "x"),
+            Term::from_field_text(a, "y"),
+        ]);
         let outer = BooleanQuery::new(vec![
             (Occur::Should, term(b, "root")),
             (Occur::Should, Box::new(inner)),
+            (Occur::Should, Box::new(phrase)),
         ]);
         let boost_of = |field: Field| if field == b { 0.5 } else { 1.0 };
         let flat = flatten(&outer, &boost_of).expect("known kinds");
         let flat = flat.downcast_ref::<BooleanQuery>().expect("a union");
-        assert_eq!(flat.clauses().len(), 3);
+        assert_eq!(flat.clauses().len(), 4);
         assert!(
             flat.clauses()
                 .iter()
@@ -159,6 +174,30 @@ mod tests {
         assert_eq!(
             boosted, 2,
             "both terms of field b carry its boost: {flat:?}"
+        );
+    }
+
+    #[test]
+    fn a_union_of_terms_alone_becomes_one_seeking_union_with_field_boosts() {
+        let (a, b) = fields();
+        let inner = BooleanQuery::new(vec![
+            (Occur::Should, term(a, "key")),
+            (Occur::Should, term(b, "key")),
+        ]);
+        let outer = BooleanQuery::new(vec![
+            (Occur::Should, term(b, "root")),
+            (Occur::Should, Box::new(inner)),
+        ]);
+        let boost_of = |field: Field| if field == b { 0.5 } else { 1.0 };
+        let flat = flatten(&outer, &boost_of).expect("known kinds");
+        let union = flat
+            .downcast_ref::<SeekUnionQuery>()
+            .expect("a seeking union");
+        let boosts: Vec<f32> = union.terms().iter().map(|(_, boost)| *boost).collect();
+        assert_eq!(
+            boosts,
+            [0.5, 1.0, 0.5],
+            "in clause order, nested ones spliced"
         );
     }
 
