@@ -11,6 +11,10 @@ use std::time::Instant;
 use edusearch_indexer::IndexRoot;
 use edusearch_search::{Engine, SearchRequest};
 
+// The allocator of the edusearch binary, so the library is timed as the server runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(index), Some(query)) = (args.next(), args.next()) else {
