@@ -15,6 +15,7 @@ use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record};
 use crate::schema::IndexSchema;
 use crate::sources::{Source, Sources};
+use directory::BuildDirectory;
 
 /// Segments stop growing by merges at about this many documents.
 const SEGMENT_DOCS: usize = 100_000;
@@ -311,18 +312,20 @@ fn write_generation(
     progress: &dyn BuildProgress,
 ) -> Result<BuildReport, IndexError> {
     let schema = IndexSchema::new();
+    let directory = BuildDirectory::open(generation).map_err(tantivy::TantivyError::from)?;
     let index = match previous {
         Some((live, _)) => {
             link_generation(live, generation)?;
-            Index::open_in_dir(generation).map_err(|error| IndexError::Unusable {
+            Index::open(directory).map_err(|error| IndexError::Unusable {
                 path: live.clone(),
                 reason: error.to_string(),
             })?
         }
-        None => Index::builder()
-            .schema(schema.schema.clone())
-            .settings(crate::schema::index_settings())
-            .create_in_dir(generation)?,
+        None => Index::create(
+            directory,
+            schema.schema.clone(),
+            crate::schema::index_settings(),
+        )?,
     };
     edusearch_russian::register_analyzers(index.tokenizers());
     let mut writer: IndexWriter<TantivyDocument> = index.writer(options.writer_memory_bytes)?;
@@ -530,6 +533,8 @@ fn examine(
         }
     }
 }
+
+mod directory;
 
 #[cfg(test)]
 mod broken_input_tests;
