@@ -23,7 +23,7 @@ const SEGMENT_DOCS: usize = 100_000;
 /// Memory budget of the tantivy writer, shared by its indexing threads (one a core). With two
 /// threads a segment is written at about 125,000 documents, above [`SEGMENT_DOCS`], so a full
 /// build merges none of the segments it writes: a merge of a sorted index decompresses and
-/// compresses again every stored document, which cost a fifth of the CPU time of a build of
+/// compresses again every stored document, which cost 14 % of the CPU time of a build of
 /// 100,000 resolutions (with 100 MB, segments of 50,000 documents were merged four at a time).
 const WRITER_MEMORY_BYTES: usize = 200 * 1024 * 1024;
 
