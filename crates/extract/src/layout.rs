@@ -5,6 +5,8 @@
 //! output (see the crate docs): paragraphs are separated by one blank line, lines inside a block
 //! (list items, table rows, `<br>`) by a single newline.
 
+use std::borrow::Cow;
+
 /// A break requested between two pieces of text; a stronger request wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Pending {
@@ -125,12 +127,18 @@ pub(crate) fn normalize(text: &str, max_line_chars: usize, warnings: &mut Vec<St
     let mut blank_run = 0usize;
     let mut split_lines = 0usize;
     let mut longest = 0usize;
-    let unified = text.replace("\r\n", "\n");
+    let unified = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     for raw_line in unified.split(['\n', '\r']) {
-        let cleaned: String = raw_line
-            .chars()
-            .filter(|&ch| ch == '\t' || !(ch.is_control() || ch == '\u{feff}'))
-            .collect();
+        // Most lines have nothing to drop and are taken as they are.
+        let cleaned = if has_dropped_chars(raw_line) {
+            Cow::Owned(raw_line.chars().filter(|&ch| !is_dropped(ch)).collect())
+        } else {
+            Cow::Borrowed(raw_line)
+        };
         let line = cleaned.trim();
         if line.is_empty() {
             blank_run += 1;
@@ -143,7 +151,12 @@ pub(crate) fn normalize(text: &str, max_line_chars: usize, warnings: &mut Vec<St
             }
         }
         blank_run = 0;
-        let length = line.chars().count();
+        // A line of no more bytes than the limit has no more characters either.
+        let length = if line.len() > max_line_chars {
+            line.chars().count()
+        } else {
+            line.len()
+        };
         if length > max_line_chars {
             split_lines += 1;
             longest = longest.max(length);
@@ -162,6 +175,27 @@ pub(crate) fn normalize(text: &str, max_line_chars: usize, warnings: &mut Vec<St
 
 /// Writes `line` in pieces of at most `max_chars` characters, breaking at the last whitespace of
 /// a piece when there is one.
+/// Characters [`normalize`] drops: control characters but the tab, and the byte-order mark.
+fn is_dropped(ch: char) -> bool {
+    ch != '\t' && (ch.is_control() || ch == '\u{feff}')
+}
+
+/// Whether `line` holds a character [`is_dropped`] drops, read from its UTF-8 bytes: the
+/// control characters are U+0000–U+001F, U+007F (one byte) and U+0080–U+009F (`C2 80`–`C2 9F`),
+/// the byte-order mark is `EF BB BF`.
+fn has_dropped_chars(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+        b'\t' => false,
+        0x00..=0x1f | 0x7f => true,
+        0xc2 => bytes
+            .get(at + 1)
+            .is_some_and(|next| (0x80..=0x9f).contains(next)),
+        0xef => bytes.get(at + 1..at + 3) == Some(&[0xbb, 0xbf][..]),
+        _ => false,
+    })
+}
+
 fn push_split(out: &mut String, line: &str, max_chars: usize) {
     let mut rest = line;
     loop {
@@ -210,6 +244,24 @@ mod tests {
         builder.push_collapsed("  два\n  три ");
         builder.paragraph_break();
         assert_eq!(builder.finish(), "один\n\nдва три");
+    }
+
+    #[test]
+    fn dropped_characters_are_found_in_the_bytes() {
+        let chars: Vec<char> = (0..=0x3000_u32)
+            .chain([0xfeff, 0xfffe, 0x1_0000])
+            .filter_map(char::from_u32)
+            .collect();
+        for &ch in &chars {
+            for line in [format!("{ch}"), format!("«а{ch}б»"), format!("{ch}\u{a0}")] {
+                assert_eq!(
+                    has_dropped_chars(&line),
+                    line.chars().any(is_dropped),
+                    "{:?}",
+                    ch
+                );
+            }
+        }
     }
 
     #[test]
