@@ -46,8 +46,9 @@
 //!   [`HEADER_READ_TIMEOUT`] (10 s), and an idle keep-alive connection is closed after it;
 //! - every request: [`REQUEST_TIMEOUT`] (10 s); request bodies: [`BODY_LIMIT`] bytes (the API
 //!   only reads query strings);
-//! - searches run on the blocking pool, at most [`AppState::search_concurrency`] at once; the
-//!   rest wait their turn within the request timeout;
+//! - searches run off the async executor (on the thread that received them, which hands the
+//!   executor to another), at most [`AppState::search_concurrency`] at once; the rest wait
+//!   their turn within the request timeout;
 //! - export, trends and similar take at most [`AppState::heavy_concurrency`] of those slots;
 //!   one that waits longer than 2 s for its slot gets `busy` (503, `Retry-After: 2`);
 //! - the search page shows 10 hits a page.

@@ -144,14 +144,28 @@ impl AppState {
         .await
     }
 
-    /// Runs blocking engine work on the blocking pool, within the concurrency bound, on the
-    /// engine current when it starts.
+    /// Runs short engine work (a search, a resolution, the facet table) within the concurrency
+    /// bound, on the engine current when it starts, on the thread that received the request.
+    ///
+    /// On the multi-thread runtime this is `block_in_place`: the executor moves to another
+    /// thread while this one searches, so other connections go on being served, and the
+    /// answer is written without two hand-offs between threads (each a wake-up of a sleeping
+    /// CPU, 15–70 µs on the 2-core VM: `benches/README.md`, issue 19, fourth session). Such work
+    /// is bounded by the query limits, so the request timeout is not needed to cut it short;
+    /// on the current-thread runtime (tests) it goes to the blocking pool as expensive work does.
     pub(crate) async fn run_blocking<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
     {
-        self.run_in(None, work).await
+        let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::MultiThread;
+        if !multi_thread {
+            return self.run_in(None, work).await;
+        }
+        let _permit = self.search_slot().await?;
+        let engine = self.engine();
+        tokio::task::block_in_place(move || work(&engine))
     }
 
     /// Runs an expensive request (export, trends, similar) within its own budget: it waits at
@@ -187,19 +201,23 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
     {
-        let permit = self
-            .inner
-            .search_slots
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::internal())?;
+        let permit = self.search_slot().await?;
         let engine = self.engine();
         tokio::task::spawn_blocking(move || {
             let _permits = (permit, heavy);
             work(&engine)
         })
         .await?
+    }
+
+    /// One of the [`AppState::search_concurrency`] slots, waited for.
+    async fn search_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.inner
+            .search_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal())
     }
 
     /// Swaps in the index generation `CURRENT` names, if it is not the one being served.

@@ -85,6 +85,67 @@ async fn expensive_requests_filling_their_budget_leave_a_slot_for_searches() {
     }
 }
 
+/// Searches run on the thread that received them (`block_in_place`): while one is busy, the
+/// executor goes on elsewhere and other requests are still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_search_does_not_stall_other_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = seed_state(dir.path());
+    let concurrency = state.search_concurrency();
+    // Hold every worker thread in short engine work that waits for the test to release it.
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let released = Arc::new(std::sync::Mutex::new(released));
+    let (started, starts) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let (released, started, state) = (Arc::clone(&released), started.clone(), state.clone());
+        held.push(tokio::spawn(async move {
+            state
+                .run_blocking(move |engine| {
+                    started.send(()).unwrap();
+                    let _ = released.lock().unwrap().recv();
+                    Ok(engine.num_docs())
+                })
+                .await
+        }));
+    }
+    drop(started);
+    let mut starts = starts;
+    for _ in 0..2 {
+        starts.recv().await.unwrap();
+    }
+    assert_eq!(
+        state.inner.search_slots.available_permits(),
+        concurrency - 2
+    );
+
+    // Spawned, the request is served by the runtime's workers, not by the test's own thread;
+    // the test waits on a plain channel, which needs no worker.
+    let (answered, answer) = std::sync::mpsc::channel();
+    let app = crate::router(state.clone());
+    tokio::spawn(async move {
+        let response = app
+            .oneshot(
+                Request::get("/api/search?q=%D0%9E%D0%92%D0%97")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let _ = answered.send(response.map(|response| response.status()));
+    });
+    let status = answer.recv_timeout(Duration::from_secs(5));
+    for _ in &held {
+        release.send(()).unwrap();
+    }
+    assert_eq!(
+        status.expect("a search is answered while two others hold both worker threads"),
+        Ok(StatusCode::OK)
+    );
+    for task in held {
+        assert!(task.await.unwrap().unwrap() > 0);
+    }
+}
+
 /// A log that keeps every line written to it.
 #[derive(Clone, Default)]
 struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
