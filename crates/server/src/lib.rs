@@ -71,6 +71,7 @@ mod api;
 mod cache;
 mod config;
 mod error;
+mod json;
 mod listen;
 mod metrics;
 mod middleware;

@@ -38,11 +38,12 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Result<Respo
 /// Bytes a hit takes in JSON, about (its text twice, the resolution's title and event).
 const HIT_JSON_BYTES: usize = 1_536;
 
-/// The response as JSON written into one buffer sized for its hits: axum's `Json` starts
-/// from 128 bytes and grows through a writer, and a page of 20 hits is about 25 KB.
+/// The response as JSON written into one buffer sized for its hits (axum's `Json` starts
+/// from 128 bytes and grows through a writer, and a page of 20 hits is about 25 KB), by the
+/// writer that escapes strings a word at a time (`crate::json`).
 fn search_json(response: &SearchResponse) -> Response {
     let mut body = Vec::with_capacity(4_096 + response.hits.len() * HIT_JSON_BYTES);
-    match serde_json::to_writer(&mut body, response) {
+    match crate::json::write(&mut body, response) {
         Ok(()) => (
             [(
                 header::CONTENT_TYPE,

@@ -146,6 +146,34 @@ async fn a_busy_search_does_not_stall_other_requests() {
     }
 }
 
+/// The search API writes its JSON with its own writer (`crate::json`): for real responses of
+/// the seed corpus — hits, highlights, facets, corrections — the same bytes as `serde_json`.
+#[tokio::test]
+async fn search_responses_are_the_json_serde_json_would_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = seed_state(dir.path());
+    for query in [
+        "профориентация 2023",
+        "ОВЗ",
+        "\"Разговоры о важном\"",
+        "профариентация",
+        "",
+    ] {
+        let request = edusearch_search::SearchRequest {
+            q: query.to_string(),
+            ..Default::default()
+        };
+        let response = state.engine().search(&request).unwrap();
+        let mut ours = Vec::new();
+        crate::json::write(&mut ours, &response).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string(&response).unwrap(),
+            "{query}"
+        );
+    }
+}
+
 /// A log that keeps every line written to it.
 #[derive(Clone, Default)]
 struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
