@@ -159,6 +159,7 @@ impl Tokenizer for ThreadWords {
             next,
             position: replay_len,
             recording,
+            finished: false,
         }
     }
 }
@@ -180,6 +181,9 @@ pub struct ThreadWordsStream<'a> {
     position: usize,
     /// Whether the words split are recorded as the last text's.
     recording: bool,
+    /// Whether every word was given out (a list recorded by a stream left unfinished is
+    /// incomplete, and forgotten).
+    finished: bool,
 }
 
 impl TokenStream for ThreadWordsStream<'_> {
@@ -193,6 +197,7 @@ impl TokenStream for ThreadWordsStream<'_> {
             } else {
                 let Some((from, to)) = next_word(self.text, self.next) else {
                     self.next = self.text.len();
+                    self.finished = true;
                     return false;
                 };
                 self.next = to;
@@ -229,7 +234,11 @@ impl TokenStream for ThreadWordsStream<'_> {
 
 impl Drop for ThreadWordsStream<'_> {
     fn drop(&mut self) {
-        if let Some(table) = self.table.take() {
+        if let Some(mut table) = self.table.take() {
+            if self.recording && !self.finished {
+                table.last_text.clear();
+                table.last_words.clear();
+            }
             put_table(table);
         }
     }
@@ -296,6 +305,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_stream_left_unfinished_leaves_no_list() {
+        let text = &texts()[0];
+        let longer = format!("{text}\nконец");
+        let mut stem = TextAnalyzer::from(ThreadWords::new(analyzer_stem_uncached(), Kind::Stem));
+        let mut root = TextAnalyzer::from(ThreadWords::new(analyzer_root_uncached(), Kind::Root));
+        let mut stream = stem.token_stream(text);
+        assert!(stream.advance() && stream.advance());
+        drop(stream);
+        assert_eq!(
+            positioned(&mut root, &longer),
+            positioned(&mut analyzer_root_uncached(), &longer)
+        );
     }
 
     #[test]
