@@ -9,7 +9,7 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{IndexSettings, IndexSortByField, Order, TantivyDocument, doc};
+use tantivy::{IndexSettings, IndexSortByField, Order, TantivyDocument};
 
 /// Field names, shared by the indexer and the searcher.
 pub mod fields {
@@ -266,16 +266,17 @@ impl IndexSchema {
     /// The documents of one resolution: one for the resolution, one for each item.
     pub fn documents(&self, resolution: &Resolution) -> Vec<TantivyDocument> {
         let mut documents = Vec::with_capacity(resolution.items.len() + 1);
-        let mut whole = self.common(resolution, &resolution.topics);
+        let exact_forms = exact_forms_text(resolution);
+        let root_text = with_compounds(&resolution.body);
+        let json = serde_json::to_string(resolution).expect("a resolution always serialises");
+        let texts = resolution.body.len() + exact_forms.len() + root_text.len() + json.len();
+        let mut whole = self.common(resolution, &resolution.topics, texts);
         whole.add_text(self.kind, DocKind::Resolution.as_str());
         whole.add_u64(self.level_order, DocKind::Resolution.order());
         whole.add_text(self.text, &resolution.body);
-        whole.add_text(self.text_exact, exact_forms_text(resolution));
-        whole.add_text(self.text_root, with_compounds(&resolution.body));
-        whole.add_text(
-            self.resolution_json,
-            serde_json::to_string(resolution).expect("a resolution always serialises"),
-        );
+        whole.add_text(self.text_exact, exact_forms);
+        whole.add_text(self.text_root, root_text);
+        whole.add_text(self.resolution_json, json);
         documents.push(whole);
         for item in &resolution.items {
             documents.push(self.item_document(resolution, item));
@@ -284,7 +285,12 @@ impl IndexSchema {
     }
 
     fn item_document(&self, resolution: &Resolution, item: &Item) -> TantivyDocument {
-        let mut document = self.common(resolution, &item.topics);
+        let root_text = with_compounds(&item.text);
+        let texts = item.text.len()
+            + root_text.len()
+            + item.number.len()
+            + 2 * item.addressee.as_ref().map_or(0, String::len);
+        let mut document = self.common(resolution, &item.topics, texts);
         document.add_text(self.kind, DocKind::Item.as_str());
         document.add_u64(self.level_order, DocKind::Item.order());
         document.add_u64(self.item_position, u64::from(item.position));
@@ -294,7 +300,7 @@ impl IndexSchema {
             document.add_text(self.addressee_key, addressee_key(addressee));
         }
         document.add_text(self.text, &item.text);
-        document.add_text(self.text_root, with_compounds(&item.text));
+        document.add_text(self.text_root, root_text);
         document.add_u64(self.item_key, item_key(&resolution.id, item.position));
         if let Some(signature) = groups::signature(&item.text) {
             document.add_bytes(self.signature, &groups::signature_bytes(&signature));
@@ -302,13 +308,22 @@ impl IndexSchema {
         document
     }
 
-    /// Fields both levels carry: ids, resolution metadata, facets.
-    fn common(&self, resolution: &Resolution, topics: &[String]) -> TantivyDocument {
-        let mut document = doc!(
-            self.resolution_id => resolution.id.as_str(),
-            self.title => resolution.title.as_str(),
-            self.source => resolution.source.as_str(),
+    /// Fields both levels carry: ids, resolution metadata, facets; in a document with room for
+    /// `more_bytes` of other values (a document grown by doubling copied its body several
+    /// times).
+    fn common(
+        &self,
+        resolution: &Resolution,
+        topics: &[String],
+        more_bytes: usize,
+    ) -> TantivyDocument {
+        let topic_bytes: usize = topics.iter().map(|topic| 2 * topic.len() + 8).sum();
+        let mut document = TantivyDocument::with_capacity(
+            more_bytes + topic_bytes + common_bytes(resolution) + VALUE_OVERHEAD_BYTES,
         );
+        document.add_text(self.resolution_id, resolution.id.as_str());
+        document.add_text(self.title, resolution.title.as_str());
+        document.add_text(self.source, resolution.source.as_str());
         if let Some(date) = resolution.date {
             document.add_text(self.date, date.to_string());
         }
@@ -357,6 +372,23 @@ impl IndexSchema {
         document.add_i64(self.date_ord, ordinal);
         document
     }
+}
+
+/// Room a document takes beyond its strings: value tags, lengths, numbers, facet prefixes.
+const VALUE_OVERHEAD_BYTES: usize = 256;
+
+/// The bytes of the strings [`IndexSchema::common`] adds apart from the topics.
+fn common_bytes(resolution: &Resolution) -> usize {
+    let location = &resolution.location;
+    let optional = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+    resolution.id.len()
+        + resolution.title.len()
+        + resolution.source.len()
+        + optional(&resolution.source_url)
+        + optional(&resolution.event)
+        + 3 * optional(&location.region)
+        + 3 * optional(&location.municipality)
+        + optional(&location.settlement)
 }
 
 /// The settings of a new index: sorted by level, so that each segment holds its item

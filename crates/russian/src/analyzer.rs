@@ -11,6 +11,7 @@ use crate::cached::{CachedWords, SharedWordTable};
 use crate::normalize::{fold_yo, stemmer};
 use crate::stopwords::STOP_WORDS;
 use crate::synonyms::SynonymKeys;
+use crate::thread_words::{Kind, ThreadWords};
 use crate::tokenizer::{LowerFold, WordTokenizer};
 
 // The registered names carry a version, bumped whenever an analyzer writes other tokens: the
@@ -130,10 +131,25 @@ pub fn analyzer_stem_name() -> &'static str {
 }
 
 /// Registers every analyzer edusearch uses under its name, as the index writes text.
+///
+/// They give the tokens of [`analyzer_stem`], [`analyzer_exact`] and [`analyzer_root`] over one
+/// word table per thread ([`ThreadWords`]): a body the index analyses for three fields is split
+/// into words once.
 pub fn register_analyzers(manager: &TokenizerManager) {
-    manager.register(analyzer_stem_name(), analyzer_stem());
-    manager.register(ANALYZER_EXACT, analyzer_exact());
-    manager.register(ANALYZER_ROOT, analyzer_root());
+    manager.register(
+        analyzer_stem_name(),
+        TextAnalyzer::builder(ThreadWords::new(analyzer_stem_uncached(), Kind::Stem))
+            .filter(SynonymKeys::builtin())
+            .build(),
+    );
+    manager.register(
+        ANALYZER_EXACT,
+        ThreadWords::new(analyzer_exact_uncached(), Kind::Exact),
+    );
+    manager.register(
+        ANALYZER_ROOT,
+        ThreadWords::new(analyzer_root_uncached(), Kind::Root),
+    );
 }
 
 /// The analyzers as queries are read: the same, except that the stemming analyzer writes no
@@ -331,6 +347,26 @@ mod tests {
                 let mut ours = crate::tokenizer::tests::positioned(quick, text);
                 ours.retain(|(token, ..)| !token.starts_with("zsyn"));
                 assert_eq!(ours, crate::tokenizer::tests::positioned(reference, text));
+            }
+        }
+    }
+
+    #[test]
+    fn registered_analyzers_give_the_tokens_of_the_analyzers() {
+        let manager = TokenizerManager::default();
+        register_analyzers(&manager);
+        let names = [analyzer_stem_name(), ANALYZER_EXACT, ANALYZER_ROOT];
+        let mut registered = names.map(|name| manager.get(name).unwrap());
+        let mut expected = [analyzer_stem(), analyzer_exact(), analyzer_root()];
+        for text in crate::tokenizer::tests::seed_texts() {
+            // A document's fields: the body, then texts that begin with it.
+            for text in [text.clone(), format!("{text}\nдети с ОВЗ"), text] {
+                for (ours, theirs) in registered.iter_mut().zip(expected.iter_mut()) {
+                    assert_eq!(
+                        crate::tokenizer::tests::positioned(ours, &text),
+                        crate::tokenizer::tests::positioned(theirs, &text)
+                    );
+                }
             }
         }
     }

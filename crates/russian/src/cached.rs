@@ -194,7 +194,7 @@ impl TokenStream for CachedWordsStream<'_> {
 }
 
 /// The token the analyzer gives a single word, `None` when it drops it.
-fn analyse_word(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+pub(crate) fn analyse_word(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
     let mut stream = analyzer.token_stream(word);
     let text = stream.advance().then(|| stream.token().text.clone());
     debug_assert!(

@@ -22,6 +22,7 @@ mod lexicon;
 mod normalize;
 mod stopwords;
 mod synonyms;
+mod thread_words;
 mod tokenizer;
 
 pub use analyzer::{
@@ -47,6 +48,7 @@ pub use synonyms::{
     Expansion, SynonymKeys, SynonymKeysStream, SynonymKeysTokenizer, Synonyms, SynonymsError,
     is_synonym_key,
 };
+pub use thread_words::{ThreadWords, ThreadWordsStream};
 pub use tokenizer::{
     LowerFold, LowerFoldStream, LowerFoldTokenizer, WordTokenStream, WordTokenizer,
 };

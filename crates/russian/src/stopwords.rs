@@ -1,5 +1,9 @@
 //! Russian stop words (the Snowball list), compared after lowercasing and `ё -> е`.
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+
 /// The stop words, already lowercased and with `ё` folded to `е`.
 pub const STOP_WORDS: &[&str] = &[
     "и",
@@ -157,7 +161,10 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// Whether a normalised word (lowercase, `ё -> е`) is a stop word.
 pub fn is_stop_word(normalized: &str) -> bool {
-    STOP_WORDS.contains(&normalized)
+    // A set, not a scan of the list: the parser and the grouping ask this of every word.
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(normalized)
 }
 
 /// Question words in all their forms (lowercased, `ё -> е`), some of them Snowball stop words

@@ -43,15 +43,10 @@ impl TokenStream for WordTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.token.text.clear();
         self.token.position = self.token.position.wrapping_add(1);
-        let rest = &self.text[self.next..];
-        let Some(start) = rest.find(is_word_char) else {
+        let Some((from, to)) = next_word(self.text, self.next) else {
             self.next = self.text.len();
             return false;
         };
-        let end = rest[start..]
-            .find(|ch: char| !is_word_char(ch))
-            .map_or(rest.len(), |length| start + length);
-        let (from, to) = (self.next + start, self.next + end);
         self.token.offset_from = from;
         self.token.offset_to = to;
         self.token.text.push_str(&self.text[from..to]);
@@ -66,6 +61,17 @@ impl TokenStream for WordTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
+}
+
+/// The byte range of the first word of `text` at or after byte `from`.
+#[inline]
+pub(crate) fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let rest = &text[from..];
+    let start = rest.find(is_word_char)?;
+    let end = rest[start..]
+        .find(|ch: char| !is_word_char(ch))
+        .map_or(rest.len(), |length| start + length);
+    Some((from + start, from + end))
 }
 
 /// Lowercases each token character by character (as tantivy's `LowerCaser`, which leaves out

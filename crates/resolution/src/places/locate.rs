@@ -45,8 +45,8 @@ fn strength(
     in_header: bool,
     in_list: bool,
 ) -> f32 {
-    let adjective_form =
-        mention.marker == Marker::Bare && tokens[mention.last_token].class == WordClass::Adjective;
+    let adjective_form = mention.marker == Marker::Bare
+        && tokens[mention.last_token].class() == WordClass::Adjective;
     let mut score: f32 = match mention.marker {
         Marker::Municipality => 5.0,
         Marker::Town | Marker::Suffix | Marker::RegionName => 3.0,

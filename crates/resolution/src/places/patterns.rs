@@ -242,7 +242,7 @@ impl Pattern {
                 return None;
             }
             let found = if word.abbreviation {
-                *token.norm == *word.stem && (query || token.uppercase >= 2)
+                *token.norm == *word.stem && (query || token.uppercase(text) >= 2)
             } else {
                 *token.stem == *word.stem
                     || *token.norm == *word.norm
@@ -288,6 +288,9 @@ fn is_name_gap(gap: &str) -> bool {
 }
 
 /// A word of the text being matched.
+///
+/// What few tokens are asked (the word class, the number of capitals) is worked out when
+/// asked: a text has thousands of words and a handful of names.
 #[derive(Debug, Clone)]
 pub(super) struct Token {
     pub(super) start: usize,
@@ -295,8 +298,6 @@ pub(super) struct Token {
     pub(super) norm: Rc<str>,
     pub(super) stem: Rc<str>,
     pub(super) capitalised: bool,
-    uppercase: usize,
-    pub(super) class: WordClass,
 }
 
 impl Token {
@@ -311,21 +312,31 @@ impl Token {
             "респ" => Rc::from("республик"),
             _ => stem,
         };
-        let class = match norm.strip_prefix(&*stem) {
-            Some(ending) if ADJECTIVE_ONLY_ENDINGS.contains(&ending) => WordClass::Adjective,
-            Some(ending) if SHARED_ENDINGS.contains(&ending) => WordClass::Either,
-            Some(_) => WordClass::Noun,
-            None => WordClass::Either,
-        };
         Token {
             start,
             end,
             capitalised: text.chars().next().is_some_and(is_uppercase),
-            uppercase: text.chars().filter(|&c| is_uppercase(c)).count(),
             norm,
             stem,
-            class,
         }
+    }
+
+    /// Whether the word reads as an adjective or a noun, by its ending after the stem.
+    pub(super) fn class(&self) -> WordClass {
+        match self.norm.strip_prefix(&*self.stem) {
+            Some(ending) if ADJECTIVE_ONLY_ENDINGS.contains(&ending) => WordClass::Adjective,
+            Some(ending) if SHARED_ENDINGS.contains(&ending) => WordClass::Either,
+            Some(_) => WordClass::Noun,
+            None => WordClass::Either,
+        }
+    }
+
+    /// The capitals of the word as written in `text`.
+    fn uppercase(&self, text: &str) -> usize {
+        text[self.start..self.end]
+            .chars()
+            .filter(|&c| is_uppercase(c))
+            .count()
     }
 }
 
@@ -342,9 +353,9 @@ pub(super) fn tokenize(text: &str, stems: &mut StemCache) -> Vec<Token> {
             && &text[word.end..next.start] == "-"
         {
             let mut token = Token::new(&text[word.start..next.end], word.start, next.end, stems);
+            // A noun: its norm is its stem.
             token.norm = Rc::from("район");
             token.stem = Rc::from("район");
-            token.class = WordClass::Noun;
             tokens.push(token);
             at += 2;
             continue;

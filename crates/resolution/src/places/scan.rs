@@ -298,7 +298,7 @@ impl Gazetteer {
         if !(has(WordClass::Adjective) && has(WordClass::Noun)) {
             return;
         }
-        let wanted = match last.class {
+        let wanted = match last.class() {
             WordClass::Adjective => WordClass::Adjective,
             WordClass::Noun => WordClass::Noun,
             WordClass::Either => return,
