@@ -439,6 +439,7 @@ impl FacetField {
 }
 
 pub(crate) mod beyond;
+mod block_cursor;
 mod collapse;
 mod correction;
 mod facet_tables;

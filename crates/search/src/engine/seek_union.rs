@@ -14,13 +14,14 @@
 //! union sums them, so results and their order do not change.
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Explanation,
     Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use super::block_cursor::BlockCursor;
 
 /// The union of term queries, each with its boost; matches like a `BooleanQuery` of
 /// optional boosted term clauses and scores like it.
@@ -187,8 +188,10 @@ impl SeekUnionWeight {
             let Some(info) = inverted_index.get_term_info(term)? else {
                 continue;
             };
-            let postings =
-                inverted_index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+            let postings = BlockCursor::new(
+                inverted_index
+                    .read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?,
+            );
             if postings.doc() == TERMINATED {
                 continue;
             }
@@ -238,7 +241,7 @@ impl Weight for SeekUnionWeight {
 
 /// One term's postings in a segment, scored as tantivy's term scorer scores them.
 struct TermCursor {
-    postings: SegmentPostings,
+    postings: BlockCursor,
     fieldnorms: FieldNormReader,
     bm25: Bm25Weight,
 }
@@ -302,6 +305,11 @@ impl DocSet for SeekUnion {
         if self.doc >= target {
             return self.doc;
         }
+        // The driver of an intersection is sought one past its document: only the terms on
+        // that document move, each to its next one, which `advance` does without a search.
+        if target == self.doc + 1 {
+            return self.advance();
+        }
         let mut next = TERMINATED;
         for cursor in &mut self.cursors {
             let mut doc = cursor.postings.doc();
@@ -324,7 +332,7 @@ impl DocSet for SeekUnion {
         const CO_LOCATION: f64 = 0.8;
         let max_doc = f64::from(self.max_doc.max(1));
         let not_in_any = self.cursors.iter().fold(1.0, |not_in_any, cursor| {
-            not_in_any * (1.0 - f64::from(cursor.postings.size_hint()) / max_doc * CO_LOCATION)
+            not_in_any * (1.0 - f64::from(cursor.postings.doc_freq()) / max_doc * CO_LOCATION)
         });
         (max_doc * (1.0 - not_in_any)).round().min(max_doc) as u32
     }
@@ -332,7 +340,7 @@ impl DocSet for SeekUnion {
     fn cost(&self) -> u64 {
         self.cursors
             .iter()
-            .map(|cursor| cursor.postings.cost())
+            .map(|cursor| u64::from(cursor.postings.doc_freq()))
             .sum()
     }
 }
