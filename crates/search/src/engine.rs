@@ -268,14 +268,19 @@ impl Engine {
         query: &dyn Query,
         collector: &C,
     ) -> Result<C::Fruit, SearchError> {
-        let scoring = if collector.requires_scoring() {
-            EnableScoring::enabled_from_searcher(searcher)
-        } else {
-            EnableScoring::disabled_from_searcher(searcher)
+        // The document frequencies read to choose the executor are those BM25 asks for.
+        let statistics = match &self.executor {
+            Some(_) => ReadDocFreqs::of(searcher, query)?,
+            None => ReadDocFreqs::none(searcher),
         };
         let executor = match &self.executor {
-            Some(parallel) if postings_read(searcher, query)? >= PARALLEL_FROM_POSTINGS => parallel,
+            Some(parallel) if statistics.postings() >= PARALLEL_FROM_POSTINGS => parallel,
             _ => &Executor::SingleThread,
+        };
+        let scoring = if collector.requires_scoring() {
+            EnableScoring::enabled_from_statistics_provider(&statistics, searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(searcher)
         };
         Ok(searcher.search_with_executor(query, collector, executor, scoring)?)
     }
@@ -293,21 +298,76 @@ impl Engine {
     }
 }
 
-/// About how many postings a query reads: its terms' document frequencies summed (every
-/// document for a query without terms, which reads them all).
-fn postings_read(searcher: &Searcher, query: &dyn Query) -> Result<u64, SearchError> {
-    let mut terms: Vec<Term> = Vec::new();
-    query.query_terms(&mut |term, _| terms.push(term.clone()));
-    if terms.is_empty() {
-        return Ok(searcher.num_docs());
+/// A query's terms with their document frequencies, read once per search for two uses: how
+/// many postings the query reads (to choose the executor), and BM25's statistics (each a
+/// lookup in every segment's term dictionary, about 2,000 instructions, which the weights
+/// would make again).
+struct ReadDocFreqs<'a> {
+    searcher: &'a Searcher,
+    /// Sorted by term.
+    doc_freqs: Vec<(Term, u64)>,
+    /// Whether the query has terms (a query without reads every document).
+    has_terms: bool,
+}
+
+impl<'a> ReadDocFreqs<'a> {
+    /// The document frequencies of the query's terms.
+    fn of(searcher: &'a Searcher, query: &dyn Query) -> Result<Self, SearchError> {
+        let mut terms: Vec<Term> = Vec::new();
+        query.query_terms(&mut |term, _| terms.push(term.clone()));
+        terms.sort();
+        terms.dedup();
+        let doc_freqs = terms
+            .into_iter()
+            .map(|term| {
+                let doc_freq = searcher.doc_freq(&term)?;
+                Ok((term, doc_freq))
+            })
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        Ok(Self {
+            searcher,
+            has_terms: !doc_freqs.is_empty(),
+            doc_freqs,
+        })
     }
-    terms.sort();
-    terms.dedup();
-    let mut postings = 0;
-    for term in &terms {
-        postings += searcher.doc_freq(term)?;
+
+    /// None read: the searcher answers.
+    fn none(searcher: &'a Searcher) -> Self {
+        Self {
+            searcher,
+            doc_freqs: Vec::new(),
+            has_terms: false,
+        }
     }
-    Ok(postings)
+
+    /// About how many postings the query reads: its terms' document frequencies summed
+    /// (every document for a query without terms, which reads them all).
+    fn postings(&self) -> u64 {
+        if !self.has_terms {
+            return self.searcher.num_docs();
+        }
+        self.doc_freqs.iter().map(|(_, doc_freq)| doc_freq).sum()
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for ReadDocFreqs<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        tantivy::query::Bm25StatisticsProvider::total_num_tokens(self.searcher, field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        tantivy::query::Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        match self
+            .doc_freqs
+            .binary_search_by(|(known, _)| known.cmp(term))
+        {
+            Ok(index) => Ok(self.doc_freqs[index].1),
+            Err(_) => self.searcher.doc_freq(term),
+        }
+    }
 }
 
 /// Per segment of a searcher, a bit for each resolution document (by doc id).
@@ -439,6 +499,7 @@ impl FacetField {
 }
 
 pub(crate) mod beyond;
+mod block_cursor;
 mod collapse;
 mod correction;
 mod facet_tables;
