@@ -207,17 +207,8 @@ pub(crate) fn analyse_word(analyzer: &mut TextAnalyzer, word: &str) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenizer::tests::positioned;
+    use crate::tokenizer::tests::{analysis_texts as texts, positioned};
     use crate::{analyzer_exact_uncached, analyzer_root_uncached, analyzer_stem_uncached};
-
-    fn texts() -> Vec<String> {
-        let mut texts = crate::tokenizer::tests::seed_texts();
-        texts.push(format!(
-            "ОΔΟΣ Ёлки ёлки ЁЛКИ {} конец и И в В 2023 ΣΑΣ",
-            "я".repeat(60)
-        ));
-        texts
-    }
 
     #[test]
     fn cached_tokens_are_the_analyzer_tokens() {

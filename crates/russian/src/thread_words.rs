@@ -247,17 +247,8 @@ impl Drop for ThreadWordsStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenizer::tests::positioned;
+    use crate::tokenizer::tests::{analysis_texts as texts, positioned};
     use crate::{analyzer_exact_uncached, analyzer_root_uncached, analyzer_stem_uncached};
-
-    fn texts() -> Vec<String> {
-        let mut texts = crate::tokenizer::tests::seed_texts();
-        texts.push(format!(
-            "ОΔΟΣ Ёлки ёлки ЁЛКИ {} конец и И в В 2023 ΣΑΣ",
-            "я".repeat(60)
-        ));
-        texts
-    }
 
     fn uncached(kind: Kind) -> TextAnalyzer {
         match kind {

@@ -176,6 +176,17 @@ pub(crate) mod tests {
         texts
     }
 
+    /// The seed texts and one of mixed case, `ё`, Greek, a 60-letter word, stop words and a
+    /// number: what the cached analyzers must tokenize exactly as the uncached ones.
+    pub(crate) fn analysis_texts() -> Vec<String> {
+        let mut texts = seed_texts();
+        texts.push(format!(
+            "ОΔΟΣ Ёлки ёлки ЁЛКИ {} конец и И в В 2023 ΣΑΣ",
+            "я".repeat(60)
+        ));
+        texts
+    }
+
     /// Each token of a text with its offsets and position.
     pub(crate) fn positioned(
         analyzer: &mut TextAnalyzer,

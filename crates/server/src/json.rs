@@ -105,6 +105,18 @@ fn needs_escape(word: u64) -> bool {
         != 0
 }
 
+/// Methods `serialize_i8(self, value: i8)` … of a `Serializer`, each handing its value to
+/// `self.$method`.
+macro_rules! numbers_by {
+    ($method:ident: $($name:ident($number:ty)),*) => {
+        $(
+            fn $name(self, value: $number) -> Result<(), JsonError> {
+                self.$method(value)
+            }
+        )*
+    };
+}
+
 /// The serializer: appends to `out`.
 struct Writer<'a> {
     out: &'a mut Vec<u8>,
@@ -160,42 +172,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
             .extend_from_slice(if value { b"true" } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, value: i8) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_i16(self, value: i16) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_i32(self, value: i32) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_i64(self, value: i64) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_i128(self, value: i128) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_u8(self, value: u8) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_u16(self, value: u16) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_u32(self, value: u32) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_u64(self, value: u64) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_u128(self, value: u128) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_f32(self, value: f32) -> Result<(), JsonError> {
-        self.number(value)
-    }
-    fn serialize_f64(self, value: f64) -> Result<(), JsonError> {
-        self.number(value)
-    }
+    numbers_by!(number: serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64), serialize_i128(i128), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64), serialize_u128(u128), serialize_f32(f32), serialize_f64(f64));
     fn serialize_char(self, value: char) -> Result<(), JsonError> {
         write_str(self.out, value.encode_utf8(&mut [0; 4]));
         Ok(())
@@ -464,36 +441,7 @@ impl ser::Serializer for KeyWriter<'_> {
     ) -> Result<(), JsonError> {
         value.serialize(self)
     }
-    fn serialize_i8(self, value: i8) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_i16(self, value: i16) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_i32(self, value: i32) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_i64(self, value: i64) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_i128(self, value: i128) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_u8(self, value: u8) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_u16(self, value: u16) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_u32(self, value: u32) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_u64(self, value: u64) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
-    fn serialize_u128(self, value: u128) -> Result<(), JsonError> {
-        self.quoted(value)
-    }
+    numbers_by!(quoted: serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64), serialize_i128(i128), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64), serialize_u128(u128));
     fn serialize_bool(self, value: bool) -> Result<(), JsonError> {
         self.quoted(value)
     }
