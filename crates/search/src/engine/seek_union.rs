@@ -513,6 +513,21 @@ mod tests {
         (index, body, title)
     }
 
+    /// A word as tantivy's union of its boosted terms.
+    fn tantivy_union(terms: Vec<(Term, Score)>) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|(term, boost)| term_clause(term, boost))
+                .collect(),
+        ))
+    }
+
+    /// The same word as a `SeekUnionQuery`.
+    fn seek_union(terms: Vec<(Term, Score)>) -> Box<dyn Query> {
+        Box::new(SeekUnionQuery::new(terms))
+    }
+
     fn term_clause(term: Term, boost: Score) -> (Occur, Box<dyn Query>) {
         let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
         (Occur::Should, Box::new(BoostQuery::new(query, boost)))
@@ -528,24 +543,14 @@ mod tests {
                 (Term::from_field_text(title, text), 0.3),
             ]
         };
-        let tantivy_word = |text: &str| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                word(text)
-                    .into_iter()
-                    .map(|(term, boost)| term_clause(term, boost))
-                    .collect(),
-            ))
-        };
-        let seek_word =
-            |text: &str| -> Box<dyn Query> { Box::new(SeekUnionQuery::new(word(text))) };
         for (first, second) in [("b", "d"), ("a", "b"), ("d", "a"), ("b", "c")] {
             let expected = BooleanQuery::new(vec![
-                (Occur::Must, tantivy_word(first)),
-                (Occur::Must, tantivy_word(second)),
+                (Occur::Must, tantivy_union(word(first))),
+                (Occur::Must, tantivy_union(word(second))),
             ]);
             let ours = BooleanQuery::new(vec![
-                (Occur::Must, seek_word(first)),
-                (Occur::Must, seek_word(second)),
+                (Occur::Must, seek_union(word(first))),
+                (Occur::Must, seek_union(word(second))),
             ]);
             let top = TopDocs::with_limit(5_000).order_by_score();
             let expected = searcher.search(&expected, &top).expect("searched");
@@ -651,16 +656,6 @@ mod tests {
         let both = |first: Box<dyn Query>, second: Box<dyn Query>| {
             BooleanQuery::new(vec![(Occur::Must, first), (Occur::Must, second)])
         };
-        let tantivy_word = |text: &str| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                word(text)
-                    .into_iter()
-                    .map(|(term, boost)| term_clause(term, boost))
-                    .collect(),
-            ))
-        };
-        let seek_word =
-            |text: &str| -> Box<dyn Query> { Box::new(SeekUnionQuery::new(word(text))) };
         let scorer = |query: BooleanQuery| {
             query
                 .weight(EnableScoring::enabled_from_searcher(&searcher))
@@ -673,8 +668,8 @@ mod tests {
         // seven keeps the union stopping at the first term; one in three and every match
         // turn it back to a plain seek after `JUDGED_AFTER` candidates.
         for every in [7, 3, 1] {
-            let mut expected = scorer(both(tantivy_word("y"), tantivy_word("x")));
-            let mut ours = scorer(both(seek_word("y"), seek_word("x")));
+            let mut expected = scorer(both(tantivy_union(word("y")), tantivy_union(word("x"))));
+            let mut ours = scorer(both(seek_union(word("y")), seek_union(word("x"))));
             let mut matches = 0;
             while expected.doc() != TERMINATED {
                 assert_eq!(ours.doc(), expected.doc());
