@@ -67,6 +67,9 @@ pub struct Engine {
     executor: Option<Executor>,
     /// Per segment of the searcher, the fast fields the ranking reads.
     rank_columns: Arc<[ranking::RankColumns]>,
+    /// The documents of frequent words required beside others, as bits, kept for this
+    /// generation ([`dense_words`]).
+    dense_words: Arc<dense_words::DenseWords>,
 }
 
 /// Postings (summed document frequencies of a query's terms) from which a search is spread
@@ -155,6 +158,7 @@ impl Engine {
             packed,
             level_ranges,
             rank_columns,
+            dense_words: Arc::default(),
         })
     }
 
@@ -502,6 +506,7 @@ pub(crate) mod beyond;
 mod block_cursor;
 mod collapse;
 mod correction;
+mod dense_words;
 mod facet_tables;
 mod flatten;
 pub(crate) mod highlight;

@@ -13,28 +13,36 @@
 //! the parser can write (ranges, sets, regexes) makes [`flatten`] give up, and the caller
 //! parses again with the parser's own boosts.
 
+use std::sync::Arc;
+
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
+use super::dense_words::DenseWords;
 use super::seek_union::SeekUnionQuery;
 
 /// The query rewritten with each field's boost and nested unions spliced into their parent;
 /// `None` when it holds a query kind this does not know. A query that is one union of terms
 /// (a word, or any of some words) is walked without a buffer when its terms are rare, and
 /// each word required beside others is sought at the intersection's candidates (see
-/// [`SeekUnionQuery`]).
+/// [`SeekUnionQuery`]), by the bits of its documents kept in `dense_words` when it is frequent.
 pub(crate) fn flatten(
     query: &dyn Query,
     boost_of: &dyn Fn(Field) -> f32,
+    dense_words: Option<&Arc<DenseWords>>,
 ) -> Option<Box<dyn Query>> {
     if let Some(terms) = term_union(query, boost_of).filter(|terms| terms.len() >= 2) {
         return Some(Box::new(SeekUnionQuery::when_sparse(terms)));
     }
-    flatten_clause(query, boost_of)
+    flatten_clause(query, boost_of, dense_words)
 }
 
-fn flatten_clause(query: &dyn Query, boost_of: &dyn Fn(Field) -> f32) -> Option<Box<dyn Query>> {
+fn flatten_clause(
+    query: &dyn Query,
+    boost_of: &dyn Fn(Field) -> f32,
+    dense_words: Option<&Arc<DenseWords>>,
+) -> Option<Box<dyn Query>> {
     if let Some(term) = query.downcast_ref::<TermQuery>() {
         let plain = TermQuery::new(term.term().clone(), IndexRecordOption::WithFreqs);
         return Some(boosted(Box::new(plain), boost_of(term.term().field())));
@@ -60,10 +68,11 @@ fn flatten_clause(query: &dyn Query, boost_of: &dyn Fn(Field) -> f32) -> Option<
             && let Some(terms) =
                 term_union(clause.as_ref(), boost_of).filter(|terms| terms.len() >= 2)
         {
-            clauses.push((Occur::Must, Box::new(SeekUnionQuery::new(terms))));
+            let union = SeekUnionQuery::new(terms).with_dense_words(dense_words.cloned());
+            clauses.push((Occur::Must, Box::new(union)));
             continue;
         }
-        let clause = flatten_clause(clause.as_ref(), boost_of)?;
+        let clause = flatten_clause(clause.as_ref(), boost_of, dense_words)?;
         if *occur == Occur::Should
             && minimum <= 1
             && let Some(inner) = clause.downcast_ref::<BooleanQuery>()
@@ -158,7 +167,7 @@ mod tests {
             (Occur::Should, Box::new(phrase)),
         ]);
         let boost_of = |field: Field| if field == b { 0.5 } else { 1.0 };
-        let flat = flatten(&outer, &boost_of).expect("known kinds");
+        let flat = flatten(&outer, &boost_of, None).expect("known kinds");
         let flat = flat.downcast_ref::<BooleanQuery>().expect("a union");
         assert_eq!(flat.clauses().len(), 4);
         assert!(
@@ -189,7 +198,7 @@ mod tests {
             (Occur::Should, Box::new(inner)),
         ]);
         let boost_of = |field: Field| if field == b { 0.5 } else { 1.0 };
-        let flat = flatten(&outer, &boost_of).expect("known kinds");
+        let flat = flatten(&outer, &boost_of, None).expect("known kinds");
         let union = flat
             .downcast_ref::<SeekUnionQuery>()
             .expect("a seeking union");
@@ -211,7 +220,7 @@ mod tests {
             ]))
         };
         let both = BooleanQuery::new(vec![(Occur::Must, word("x")), (Occur::Must, word("y"))]);
-        let flat = flatten(&both, &|_| 1.0).expect("known kinds");
+        let flat = flatten(&both, &|_| 1.0, None).expect("known kinds");
         let flat = flat.downcast_ref::<BooleanQuery>().expect("a conjunction");
         assert_eq!(flat.clauses().len(), 2);
         assert!(flat.clauses().iter().all(|(occur, query)| {
@@ -223,12 +232,12 @@ mod tests {
     fn a_lone_clause_stands_for_itself_and_unknown_kinds_give_up() {
         let (a, _) = fields();
         let single = BooleanQuery::new(vec![(Occur::Must, term(a, "x"))]);
-        let flat = flatten(&single, &|_| 1.0).expect("known kinds");
+        let flat = flatten(&single, &|_| 1.0, None).expect("known kinds");
         assert!(flat.is::<TermQuery>());
         let all = BooleanQuery::new(vec![
             (Occur::Should, term(a, "x")),
             (Occur::Should, Box::new(tantivy::query::AllQuery)),
         ]);
-        assert!(flatten(&all, &|_| 1.0).is_none());
+        assert!(flatten(&all, &|_| 1.0, None).is_none());
     }
 }

@@ -148,7 +148,7 @@ impl Engine {
                 .find(|(boosted, _)| *boosted == field)
                 .map_or(1.0, |(_, boost)| *boost)
         };
-        if let Some(flat) = flatten::flatten(parsed.as_ref(), &boost_of) {
+        if let Some(flat) = flatten::flatten(parsed.as_ref(), &boost_of, Some(&self.dense_words)) {
             return Some(flat);
         }
         // A kind of query the flattening does not know: the parser's own boosts.

@@ -18,6 +18,8 @@
 //! the others), the union looks term by term, the densest first, stops at the first that
 //! holds the candidate, and moves the others only for a score.
 
+use std::sync::Arc;
+
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Explanation,
@@ -29,6 +31,7 @@ use tantivy::{
 };
 
 use super::block_cursor::BlockCursor;
+use super::dense_words::{DenseWords, DocBits};
 
 /// The union of term queries, each with its boost; matches like a `BooleanQuery` of
 /// optional boosted term clauses and scores like it.
@@ -37,6 +40,8 @@ pub(crate) struct SeekUnionQuery {
     terms: Vec<(Term, Score)>,
     /// Only when its postings are few; tantivy's union otherwise.
     only_sparse: bool,
+    /// Where a dense union's documents are kept as bits (see [`DenseWords`]).
+    dense_words: Option<Arc<DenseWords>>,
 }
 
 /// A union whose terms are in fewer than one document in this many is walked without a
@@ -51,7 +56,15 @@ impl SeekUnionQuery {
         Self {
             terms,
             only_sparse: false,
+            dense_words: None,
         }
+    }
+
+    /// The same union, asked about candidates by the bits of its documents kept in
+    /// `dense_words` where it is dense.
+    pub(crate) fn with_dense_words(mut self, dense_words: Option<Arc<DenseWords>>) -> Self {
+        self.dense_words = dense_words;
+        self
     }
 
     /// The same union when its terms' postings are together fewer than 1/[`SPARSE_BELOW`] of
@@ -61,6 +74,7 @@ impl SeekUnionQuery {
         Self {
             terms,
             only_sparse: true,
+            dense_words: None,
         }
     }
 
@@ -118,7 +132,10 @@ impl Query for SeekUnionQuery {
                 (term.clone(), bm25, *boost)
             })
             .collect();
-        Ok(Box::new(SeekUnionWeight { terms }))
+        Ok(Box::new(SeekUnionWeight {
+            terms,
+            dense_words: self.dense_words.clone(),
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -184,6 +201,7 @@ impl Bm25StatisticsProvider for KnownStatistics<'_> {
 struct SeekUnionWeight {
     /// Each term with its BM25 weight and its boost.
     terms: Vec<(Term, Bm25Weight, Score)>,
+    dense_words: Option<Arc<DenseWords>>,
 }
 
 impl SeekUnionWeight {
@@ -213,7 +231,17 @@ impl SeekUnionWeight {
                 bm25: bm25.boost_by(boost * term_boost),
             });
         }
-        Ok(SeekUnion::new(cursors, reader.max_doc()))
+        let mut union = SeekUnion::new(cursors, reader.max_doc());
+        if let Some(dense_words) = &self.dense_words
+            && DenseWords::is_dense(union.cost(), reader.max_doc())
+        {
+            union.bits = Bits::Unread(Box::new(UnreadBits {
+                dense_words: Arc::clone(dense_words),
+                reader: reader.clone(),
+                terms: self.terms.iter().map(|(term, _, _)| term.clone()).collect(),
+            }));
+        }
+        Ok(union)
     }
 }
 
@@ -274,12 +302,57 @@ struct SeekUnion {
     /// Some cursors may be before `doc`: `seek_danger` stopped at the first term holding it.
     /// They are moved on when the document is scored or the union moves.
     behind: bool,
-    /// `seek_danger` stops at the first term holding a candidate (see [`SCORED_AT_MOST`]).
+    /// `seek_danger` stops at the first term holding a candidate, and a driver with bits
+    /// walks them (see [`SCORED_AT_MOST`]).
     stops_early: bool,
     /// Candidates `seek_danger` found, and how many of them were scored, until it judged.
     found: u32,
     scored: u32,
     max_doc: u32,
+    /// The union's documents as bits, for `seek_danger`, when it is dense.
+    bits: Bits,
+}
+
+/// The bits of a dense union's documents in the segment: read (or found kept) when
+/// `seek_danger` is first asked, since a union that drives an intersection never is.
+enum Bits {
+    None,
+    Unread(Box<UnreadBits>),
+    Read(Arc<DocBits>),
+}
+
+struct UnreadBits {
+    dense_words: Arc<DenseWords>,
+    reader: SegmentReader,
+    terms: Box<[Term]>,
+}
+
+impl Bits {
+    /// The bits, read now if they were not; `None` when the union has none: it is not dense,
+    /// its bits are not read at the first search that asks ([`DenseWords::of`]), or reading
+    /// its postings failed. The cursors answer then.
+    #[inline]
+    fn get(&mut self) -> Option<&DocBits> {
+        if let Bits::Unread(_) = self {
+            self.read();
+        }
+        match self {
+            Bits::Read(bits) => Some(bits),
+            _ => None,
+        }
+    }
+
+    #[cold]
+    fn read(&mut self) {
+        let Bits::Unread(unread) = std::mem::replace(self, Bits::None) else {
+            return;
+        };
+        match unread.dense_words.of(&unread.reader, &unread.terms) {
+            Ok(Some(bits)) => *self = Bits::Read(bits),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "reading a dense word's documents failed"),
+        }
+    }
 }
 
 /// Candidates found by `seek_danger` before it judges whether stopping at the first term
@@ -306,6 +379,7 @@ impl SeekUnion {
             found: 0,
             scored: 0,
             max_doc,
+            bits: Bits::None,
         };
         union.doc = union.first_doc();
         union
@@ -364,6 +438,54 @@ impl SeekUnion {
         self.behind = false;
     }
 
+    /// The union moved to `next` by its bits; the cursors stay before it until it is scored
+    /// or moves again by them.
+    #[inline]
+    fn move_by_bits(&mut self, next: DocId) -> DocId {
+        self.doc = next;
+        self.behind = true;
+        next
+    }
+
+    /// The driver of an intersection moved to `next` by its bits. Scoring a document then
+    /// moves every cursor by a search, where walking the cursors would have stepped them: past
+    /// [`JUDGED_AFTER`] documents, the union walks its cursors again if many are scored.
+    #[inline]
+    fn walk_by_bits(&mut self, next: DocId) -> DocId {
+        if next != TERMINATED {
+            self.judge_found();
+        }
+        self.move_by_bits(next)
+    }
+
+    /// `seek_danger` answered by the union's bits: `next` is its first document past `target`
+    /// when it does not hold `target`.
+    #[inline]
+    fn seek_by_bits(&mut self, target: DocId, next: Option<DocId>) -> SeekDangerResult {
+        if let Some(next) = next {
+            return SeekDangerResult::SeekLowerBound(self.move_by_bits(next));
+        }
+        if self.stops_early {
+            self.doc = target;
+            self.behind = true;
+            self.judge_found();
+        } else {
+            let doc = self.seek_every(target);
+            debug_assert_eq!(doc, target, "the bits and the postings agree");
+        }
+        SeekDangerResult::Found
+    }
+
+    /// Counts a candidate found (or, walking by bits, a document walked to) while stopping
+    /// early, and judges at [`JUDGED_AFTER`] whether stopping early pays.
+    #[inline]
+    fn judge_found(&mut self) {
+        self.found += 1;
+        if self.found == JUDGED_AFTER {
+            self.stops_early = self.scored * SCORED_AT_MOST < self.found;
+        }
+    }
+
     #[inline]
     fn first_doc(&self) -> DocId {
         self.cursors
@@ -376,12 +498,27 @@ impl SeekUnion {
 
 impl DocSet for SeekUnion {
     fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED
+            && self.stops_early
+            && let Some(bits) = self.bits.get()
+        {
+            let next = bits.next_from(self.doc + 1);
+            return self.walk_by_bits(next);
+        }
         self.advance_every()
     }
 
+    /// A dense union that drives an intersection walks its bits while few of its documents
+    /// are scored, and moves its cursors only to those.
     fn seek(&mut self, target: DocId) -> DocId {
         if self.doc >= target {
             return self.doc;
+        }
+        if self.stops_early
+            && let Some(bits) = self.bits.get()
+        {
+            let next = bits.next_from(target);
+            return self.walk_by_bits(next);
         }
         // The driver of an intersection is sought one past its document: only the terms on
         // that document move, each to its next one, which `advance` does without a search.
@@ -396,21 +533,14 @@ impl DocSet for SeekUnion {
     /// With a facet filter most documents of an intersection are counted and passed over,
     /// so a dense word's sparser terms skip the candidates it holds anyway. When most are
     /// scored (no filter), a seek like any other.
+    ///
+    /// A dense union answers from the bits of its documents instead, and moves its cursors
+    /// only to a document found (and, stopping early, only to one scored).
     fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
-        if !self.stops_early {
-            let doc = if self.doc >= target {
-                self.doc
-            } else {
-                self.seek_every(target)
-            };
-            return if doc == target {
-                SeekDangerResult::Found
-            } else {
-                SeekDangerResult::SeekLowerBound(doc)
-            };
-        }
         if target >= TERMINATED {
-            self.seek(TERMINATED);
+            if self.doc != TERMINATED {
+                self.seek_every(TERMINATED);
+            }
             return SeekDangerResult::SeekLowerBound(TERMINATED);
         }
         if self.doc >= target {
@@ -418,6 +548,18 @@ impl DocSet for SeekUnion {
                 SeekDangerResult::Found
             } else {
                 SeekDangerResult::SeekLowerBound(self.doc)
+            };
+        }
+        if let Some(bits) = self.bits.get() {
+            let next = (!bits.contains(target)).then(|| bits.next_from(target + 1));
+            return self.seek_by_bits(target, next);
+        }
+        if !self.stops_early {
+            let doc = self.seek_every(target);
+            return if doc == target {
+                SeekDangerResult::Found
+            } else {
+                SeekDangerResult::SeekLowerBound(doc)
             };
         }
         let mut next = TERMINATED;
@@ -430,10 +572,7 @@ impl DocSet for SeekUnion {
             if doc == target {
                 self.doc = target;
                 self.behind = true;
-                self.found += 1;
-                if self.found == JUDGED_AFTER {
-                    self.stops_early = self.scored * SCORED_AT_MOST < self.found;
-                }
+                self.judge_found();
                 return SeekDangerResult::Found;
             }
             next = next.min(doc);
@@ -484,247 +623,4 @@ impl Scorer for SeekUnion {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use tantivy::collector::TopDocs;
-    use tantivy::schema::{Schema, TEXT};
-    use tantivy::{Index, TantivyDocument, doc};
-
-    /// An index where «a» is everywhere and «b» in some documents, in two fields.
-    fn index() -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
-        let mut builder = Schema::builder();
-        let body = builder.add_text_field("body", TEXT);
-        let title = builder.add_text_field("title", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
-        for n in 0..3_000_u32 {
-            let mut document = TantivyDocument::default();
-            document.add_text(body, if n % 3 == 0 { "a b a" } else { "a c" });
-            if n % 7 == 0 {
-                document.add_text(title, "b");
-            }
-            if n % 500 == 0 {
-                document.add_text(title, "d");
-            }
-            writer.add_document(document).expect("added");
-        }
-        writer.add_document(doc!(body => "d b")).expect("added");
-        writer.commit().expect("committed");
-        (index, body, title)
-    }
-
-    /// A word as tantivy's union of its boosted terms.
-    fn tantivy_union(terms: Vec<(Term, Score)>) -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(
-            terms
-                .into_iter()
-                .map(|(term, boost)| term_clause(term, boost))
-                .collect(),
-        ))
-    }
-
-    /// The same word as a `SeekUnionQuery`.
-    fn seek_union(terms: Vec<(Term, Score)>) -> Box<dyn Query> {
-        Box::new(SeekUnionQuery::new(terms))
-    }
-
-    fn term_clause(term: Term, boost: Score) -> (Occur, Box<dyn Query>) {
-        let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-        (Occur::Should, Box::new(BoostQuery::new(query, boost)))
-    }
-
-    #[test]
-    fn required_words_match_and_score_as_tantivys_unions() {
-        let (index, body, title) = index();
-        let searcher = index.reader().expect("reader").searcher();
-        let word = |text: &str| {
-            vec![
-                (Term::from_field_text(body, text), 1.0),
-                (Term::from_field_text(title, text), 0.3),
-            ]
-        };
-        for (first, second) in [("b", "d"), ("a", "b"), ("d", "a"), ("b", "c")] {
-            let expected = BooleanQuery::new(vec![
-                (Occur::Must, tantivy_union(word(first))),
-                (Occur::Must, tantivy_union(word(second))),
-            ]);
-            let ours = BooleanQuery::new(vec![
-                (Occur::Must, seek_union(word(first))),
-                (Occur::Must, seek_union(word(second))),
-            ]);
-            let top = TopDocs::with_limit(5_000).order_by_score();
-            let expected = searcher.search(&expected, &top).expect("searched");
-            let ours = searcher.search(&ours, &top).expect("searched");
-            assert!(!ours.is_empty(), "«{first} {second}» matches");
-            assert_eq!(ours, expected, "«{first} {second}»");
-        }
-    }
-
-    #[test]
-    fn a_whole_query_union_ranks_as_tantivys_whether_rare_or_frequent() {
-        let (index, body, title) = index();
-        let searcher = index.reader().expect("reader").searcher();
-        for word in ["d", "a", "b"] {
-            let terms = vec![
-                (Term::from_field_text(body, word), 1.0),
-                (Term::from_field_text(title, word), 0.3),
-            ];
-            let ours = SeekUnionQuery::when_sparse(terms.clone());
-            let top = TopDocs::with_limit(5_000).order_by_score();
-            let expected = searcher.search(&ours.buffered(), &top).expect("searched");
-            let found = searcher.search(&ours, &top).expect("searched");
-            assert!(!found.is_empty(), "«{word}» matches");
-            assert_eq!(found, expected, "«{word}»");
-        }
-    }
-
-    #[test]
-    fn a_word_alone_matches_every_document_of_its_terms() {
-        let (index, body, title) = index();
-        let searcher = index.reader().expect("reader").searcher();
-        let query = SeekUnionQuery::new(vec![
-            (Term::from_field_text(title, "d"), 1.0),
-            (Term::from_field_text(body, "d"), 1.0),
-            (Term::from_field_text(body, "absent"), 1.0),
-        ]);
-        let count = searcher
-            .search(&query, &tantivy::collector::Count)
-            .expect("searched");
-        assert_eq!(count, 7, "six titles and one body hold «d»");
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())
-            .expect("searched");
-        let explanation = query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
-            .expect("weight")
-            .explain(searcher.segment_reader(0), top[0].1.doc_id)
-            .expect("explained");
-        assert!((explanation.value() - top[0].0).abs() < 1e-6);
-    }
-
-    /// One segment where «x» is in every 2nd body (twice in every 6th), every 5th title and
-    /// every 11th tag, and «y» in every 13th body and every 17th title.
-    fn three_fields() -> (Index, [Field; 3]) {
-        let mut builder = Schema::builder();
-        let fields = [
-            builder.add_text_field("body", TEXT),
-            builder.add_text_field("title", TEXT),
-            builder.add_text_field("tags", TEXT),
-        ];
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: tantivy::IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        for n in 0..6_000_u32 {
-            let mut body = String::from("z");
-            if n % 2 == 0 {
-                body.push_str(if n % 6 == 0 { " x x" } else { " x" });
-            }
-            if n % 13 == 0 {
-                body.push_str(" y");
-            }
-            let mut title = String::from("z");
-            if n % 5 == 0 {
-                title.push_str(" x");
-            }
-            if n % 17 == 0 {
-                title.push_str(" y y");
-            }
-            let mut document = TantivyDocument::default();
-            document.add_text(fields[0], &body);
-            document.add_text(fields[1], &title);
-            if n % 11 == 0 {
-                document.add_text(fields[2], "x");
-            }
-            writer.add_document(document).expect("added");
-        }
-        writer.commit().expect("committed");
-        (index, fields)
-    }
-
-    #[test]
-    fn an_intersection_scoring_some_matches_scores_them_as_tantivys() {
-        let (index, fields) = three_fields();
-        let searcher = index.reader().expect("reader").searcher();
-        let word = |text: &str| -> Vec<(Term, Score)> {
-            fields
-                .iter()
-                .zip([1.0, 0.5, 0.3])
-                .map(|(field, boost)| (Term::from_field_text(*field, text), boost))
-                .collect()
-        };
-        let both = |first: Box<dyn Query>, second: Box<dyn Query>| {
-            BooleanQuery::new(vec![(Occur::Must, first), (Occur::Must, second)])
-        };
-        let scorer = |query: BooleanQuery| {
-            query
-                .weight(EnableScoring::enabled_from_searcher(&searcher))
-                .expect("weight")
-                .scorer(searcher.segment_reader(0), 1.0)
-                .expect("scorer")
-        };
-        // As with a facet filter: one match in `every` is scored, the others passed over, so
-        // the terms of «x» left behind are moved on by a score or by the next seek. One in
-        // seven keeps the union stopping at the first term; one in three and every match
-        // turn it back to a plain seek after `JUDGED_AFTER` candidates.
-        for every in [7, 3, 1] {
-            let mut expected = scorer(both(tantivy_union(word("y")), tantivy_union(word("x"))));
-            let mut ours = scorer(both(seek_union(word("y")), seek_union(word("x"))));
-            let mut matches = 0;
-            while expected.doc() != TERMINATED {
-                assert_eq!(ours.doc(), expected.doc());
-                if matches % every == 0 {
-                    assert_eq!(ours.score(), expected.score(), "at {}", ours.doc());
-                }
-                matches += 1;
-                expected.advance();
-                ours.advance();
-            }
-            assert_eq!(ours.doc(), TERMINATED);
-            assert!(matches > 300, "{matches} matches");
-        }
-    }
-
-    #[test]
-    fn a_union_found_by_its_densest_term_advances_and_scores_as_tantivys() {
-        let (index, fields) = three_fields();
-        let searcher = index.reader().expect("reader").searcher();
-        let terms: Vec<(Term, Score)> = fields
-            .iter()
-            .zip([1.0, 0.5, 0.3])
-            .map(|(field, boost)| (Term::from_field_text(*field, "x"), boost))
-            .collect();
-        let scorer = |query: &dyn Query| {
-            query
-                .weight(EnableScoring::enabled_from_searcher(&searcher))
-                .expect("weight")
-                .scorer(searcher.segment_reader(0), 1.0)
-                .expect("scorer")
-        };
-        let ours_query = SeekUnionQuery::new(terms);
-        let mut expected = scorer(&ours_query.buffered());
-        let mut ours = scorer(&ours_query);
-        // Every 30th document is looked for, then the next two are stepped to: a found
-        // document leaves the sparser terms behind, and `advance` must move them on.
-        let mut target = 0;
-        while target < 6_000 {
-            let found = ours.seek_danger(target);
-            let doc = expected.seek(target);
-            match found {
-                SeekDangerResult::Found => assert_eq!(doc, target),
-                SeekDangerResult::SeekLowerBound(bound) => {
-                    assert!(
-                        doc != target && bound > target && bound <= doc,
-                        "at {target}"
-                    );
-                    ours.seek(doc);
-                }
-            }
-            for _ in 0..2 {
-                assert_eq!(ours.advance(), expected.advance());
-                assert_eq!(ours.score(), expected.score(), "at {}", ours.doc());
-            }
-            target = ours.doc().max(target) + 30;
-        }
-    }
-}
+mod tests;

@@ -763,3 +763,33 @@ fn the_event_kind_filter_keeps_the_resolutions_of_that_kind_only() {
         }
     }
 }
+
+#[test]
+fn a_search_answers_the_same_once_its_frequent_words_are_kept_as_bits() {
+    // An engine of its own, so the bits it keeps are this test's.
+    let fresh = Engine::from_index(engine().index.clone(), engine().schema.clone()).unwrap();
+    let answer = |request: &SearchRequest| {
+        let mut response = serde_json::to_value(fresh.search(request).unwrap()).unwrap();
+        response["took_ms"] = serde_json::Value::Null;
+        response
+    };
+    // Two frequent words beside a year (a facet filter: few matches scored), and the same
+    // words alone (every match scored). The first search walks the postings, the second
+    // reads the words' bits, the third uses the bits kept.
+    for query in ["работы образовательных 2022", "работы образовательных"]
+    {
+        let request = SearchRequest::query(query);
+        let first = answer(&request);
+        assert_eq!(
+            first["query"]["relaxed"], false,
+            "«{query}» has both words: {first}"
+        );
+        assert!(first["total"].as_u64().unwrap() >= 10, "«{query}»: {first}");
+        assert_eq!(answer(&request), first, "«{query}», second search");
+        assert_eq!(answer(&request), first, "«{query}», third search");
+    }
+    assert!(
+        fresh.dense_words.bytes() > 0,
+        "the words are frequent enough"
+    );
+}
