@@ -37,7 +37,6 @@ pub(crate) const BUDGET: usize = 32 << 20;
 const SEEN_AT_MOST: usize = 4_096;
 
 /// The documents of one union of terms in one segment.
-#[derive(Debug)]
 pub(crate) struct DocBits {
     words: Box<[u64]>,
 }
@@ -106,7 +105,6 @@ impl DocBits {
 }
 
 /// The bit sets of frequent unions of terms of one generation, within a budget of memory.
-#[derive(Debug)]
 pub(crate) struct DenseWords {
     budget: usize,
     kept: Mutex<Kept>,
@@ -114,7 +112,7 @@ pub(crate) struct DenseWords {
 
 type Key = (SegmentId, Box<[Term]>);
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Kept {
     sets: HashMap<Key, Kept1>,
     /// Unions asked for once, whose sets are read when they are asked for again.
@@ -124,10 +122,22 @@ struct Kept {
     clock: u64,
 }
 
-#[derive(Debug)]
 struct Kept1 {
     bits: Arc<DocBits>,
     used: u64,
+}
+
+impl std::fmt::Debug for DenseWords {
+    /// The sizes only: a query holding the sets may be logged, and the sets are megabytes.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.lock();
+        formatter
+            .debug_struct("DenseWords")
+            .field("budget", &self.budget)
+            .field("sets", &kept.sets.len())
+            .field("bytes", &kept.bytes)
+            .finish()
+    }
 }
 
 impl Default for DenseWords {
