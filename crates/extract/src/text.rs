@@ -58,6 +58,10 @@ pub(crate) fn decode_with_declared(
             return finish(encoding, bytes, warnings);
         }
     }
+    // Nearly every file is valid UTF-8: one check, and the text is the bytes.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return finish_text(text.to_owned(), UTF_8, warnings);
+    }
     match Utf8Check::of(bytes) {
         Utf8Check::Valid => finish(UTF_8, bytes, warnings),
         Utf8Check::StrayBytes { count, first } => {
@@ -202,14 +206,31 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Mostly control characters: a binary file that happened to decode.
+///
+/// Of the first [`SNIFF_BYTES`] characters, those of the general category Cc
+/// ([`char::is_control`]: U+0000–U+001F and U+007F–U+009F) but for line breaks, tabs and form
+/// feeds are counted from the UTF-8 bytes, without decoding each character.
 fn looks_binary(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut total = 0usize;
     let mut control = 0usize;
-    for ch in text.chars().take(SNIFF_BYTES) {
-        total += 1;
-        if ch == '\0' || (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t' | '\x0c')) {
-            control += 1;
+    for (at, &byte) in bytes.iter().enumerate() {
+        // A continuation byte is inside a character already counted.
+        if byte & 0xC0 == 0x80 {
+            continue;
         }
+        if total == SNIFF_BYTES {
+            break;
+        }
+        total += 1;
+        let is_control = match byte {
+            b'\n' | b'\r' | b'\t' | 0x0c => false,
+            0x00..=0x1f | 0x7f => true,
+            // U+0080..U+009F are C2 80..C2 9F.
+            0xc2 => matches!(bytes.get(at + 1), Some(0x80..=0x9f)),
+            _ => false,
+        };
+        control += usize::from(is_control);
     }
     control > 0 && (control * 10 > total || text.contains('\0'))
 }
@@ -317,6 +338,43 @@ fn is_cyrillic_upper(ch: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The definition of [`looks_binary`], character by character.
+    fn looks_binary_by_chars(text: &str) -> bool {
+        let mut total = 0usize;
+        let mut control = 0usize;
+        for ch in text.chars().take(SNIFF_BYTES) {
+            total += 1;
+            if ch == '\0' || (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t' | '\x0c')) {
+                control += 1;
+            }
+        }
+        control > 0 && (control * 10 > total || text.contains('\0'))
+    }
+
+    proptest! {
+        #[test]
+        fn binary_text_is_told_from_bytes_as_from_characters(
+            text in "[\\x00-\\x20\\x7f-\\u{a0}а-яa-z\\n\\t]{0,60}|\\PC{0,30}|.{0,30}",
+        ) {
+            prop_assert_eq!(looks_binary(&text), looks_binary_by_chars(&text));
+        }
+    }
+
+    #[test]
+    fn binary_text_is_judged_on_the_first_characters() {
+        for (head, tail) in [(SNIFF_BYTES - 1, 3), (SNIFF_BYTES, 3), (SNIFF_BYTES + 1, 3)] {
+            for filler in ["я", "a", "\u{85}"] {
+                let text = format!("{}{}", filler.repeat(head), "\u{1}".repeat(tail));
+                assert_eq!(
+                    looks_binary(&text),
+                    looks_binary_by_chars(&text),
+                    "{filler} {head}"
+                );
+            }
+        }
+    }
     use super::*;
 
     fn roundtrip(encoding: &'static Encoding, text: &str) -> &'static str {

@@ -214,6 +214,8 @@ pub struct Gazetteer {
     places: Vec<Place>,
     patterns: Vec<Pattern>,
     index: TableMap<String, Vec<usize>>,
+    /// What a lowercase word that opens a name begins with (`patterns::lowercase_prefixes`).
+    lowercase_prefixes: Vec<String>,
 }
 
 impl fmt::Debug for Gazetteer {
@@ -245,6 +247,7 @@ impl Gazetteer {
             places,
             patterns: Vec::new(),
             index: TableMap::default(),
+            lowercase_prefixes: Vec::new(),
         };
         gazetteer.build_patterns();
         Ok(gazetteer)

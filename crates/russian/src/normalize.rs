@@ -217,28 +217,58 @@ pub struct Word<'a> {
 
 /// Splits a text into words: maximal runs of letters and digits, as the index tokenizer does.
 pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
-    let mut chars = text.char_indices().peekable();
+    let mut next = 0;
     std::iter::from_fn(move || {
-        let (start, _) = loop {
-            let (offset, ch) = chars.next()?;
-            if is_word_char(ch) {
-                break (offset, ch);
-            }
-        };
-        let mut end = text.len();
-        while let Some(&(offset, ch)) = chars.peek() {
-            if !is_word_char(ch) {
-                end = offset;
-                break;
-            }
-            chars.next();
-        }
+        let (start, end) = next_word(text, next)?;
+        next = end;
         Some(Word {
             text: &text[start..end],
             start,
             end,
         })
     })
+}
+
+/// The byte range of the first word of `text` at or after byte `from` (a character
+/// boundary): a maximal run of [`is_word_char`] characters.
+#[inline]
+pub(crate) fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    loop {
+        let (word, length) = word_char_at(text, at)?;
+        if word {
+            break;
+        }
+        at += length;
+    }
+    let start = at;
+    while let Some((true, length)) = word_char_at(text, at) {
+        at += length;
+    }
+    Some((start, at))
+}
+
+/// Whether the character at byte `at` (a character boundary) is a word character, and its
+/// length in bytes; `None` at the end. ASCII and the Russian alphabet are told by their bytes
+/// (every word of every text is split: decoding each character was a tenth of the parse).
+#[inline]
+fn word_char_at(text: &str, at: usize) -> Option<(bool, usize)> {
+    let bytes = text.as_bytes();
+    let first = *bytes.get(at)?;
+    if first.is_ascii() {
+        return Some((first.is_ascii_alphanumeric(), 1));
+    }
+    // UTF-8 of А..п is D0 90..BF, of Ё D0 81, of р..я D1 80..8F, of ё D1 91.
+    let russian = match (first, bytes.get(at + 1)) {
+        (0xD0, Some(&second)) => second >= 0x90 || second == 0x81,
+        (0xD1, Some(&second)) => second <= 0x8F || second == 0x91,
+        _ => false,
+    };
+    if russian {
+        return Some((true, 2));
+    }
+    let ch = text[at..].chars().next()?;
+    Some((is_word_char(ch), ch.len_utf8()))
 }
 
 /// Hyphenated compounds of a text written as one word («естественно-научный» →
@@ -281,6 +311,52 @@ pub fn stem_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The definition of [`words`]: characters decoded one by one.
+    fn words_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((start, ch)) = chars.next() {
+            if !is_word_char(ch) {
+                continue;
+            }
+            let mut end = start + ch.len_utf8();
+            while let Some(&(offset, next)) = chars.peek() {
+                if !is_word_char(next) {
+                    break;
+                }
+                end = offset + next.len_utf8();
+                chars.next();
+            }
+            found.push((start, end));
+        }
+        found
+    }
+
+    proptest! {
+        #[test]
+        fn words_are_the_runs_of_word_characters(
+            text in "[а-яА-ЯёЁa-zA-Z0-9 .,«»№\\-\u{400}-\u{52f}\u{300}-\u{36f}]{0,40}|\\PC{0,40}",
+            from_char in 0usize..45,
+        ) {
+            let spans: Vec<(usize, usize)> =
+                words(&text).map(|word| (word.start, word.end)).collect();
+            let expected = words_by_chars(&text);
+            prop_assert_eq!(&spans, &expected);
+            for word in words(&text) {
+                prop_assert_eq!(word.text, &text[word.start..word.end]);
+            }
+            let from = text.char_indices().nth(from_char).map_or(text.len(), |(at, _)| at);
+            let next = expected.iter().find(|(start, _)| *start >= from).copied();
+            // A word that begins before `from` and goes on past it is found from `from`.
+            let inside = expected
+                .iter()
+                .find(|(start, end)| *start < from && *end > from)
+                .map(|&(_, end)| (from, end));
+            prop_assert_eq!(next_word(&text, from), inside.or(next));
+        }
+    }
 
     /// The definition `hyphen_compounds` keeps: consecutive words with exactly a hyphen
     /// between them, both all letters.

@@ -9,7 +9,8 @@ use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::normalize::{cyrillic_lowercase, is_word_char};
+use crate::normalize::cyrillic_lowercase;
+pub(crate) use crate::normalize::next_word;
 
 /// Splits a text into words: maximal runs of alphanumeric characters, as tantivy's
 /// `SimpleTokenizer` does (and as [`words`](crate::words) does).
@@ -61,17 +62,6 @@ impl TokenStream for WordTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
-}
-
-/// The byte range of the first word of `text` at or after byte `from`.
-#[inline]
-pub(crate) fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
-    let rest = &text[from..];
-    let start = rest.find(is_word_char)?;
-    let end = rest[start..]
-        .find(|ch: char| !is_word_char(ch))
-        .map_or(rest.len(), |length| start + length);
-    Some((from + start, from + end))
 }
 
 /// Lowercases each token character by character (as tantivy's `LowerCaser`, which leaves out

@@ -1,5 +1,6 @@
 //! Locating a resolution: how strongly each mention names the venue, and the decision.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use edusearch_russian::StemCache;
@@ -21,7 +22,7 @@ const MIN_TOWN_SCORE: f32 = 3.0;
 const MIN_REGION_SCORE: f32 = 6.0;
 
 /// Marks mentions that stand in a list of places («Анапа, Геленджик и Сочи»).
-fn list_flags(text: &str, tokens: &[Token], mentions: &[RawMention]) -> Vec<bool> {
+fn list_flags(text: &str, tokens: &[Token<'_>], mentions: &[RawMention]) -> Vec<bool> {
     let mut flags = vec![false; mentions.len()];
     for index in 1..mentions.len() {
         let previous = tokens[mentions[index - 1].last_token].end;
@@ -40,7 +41,7 @@ fn list_flags(text: &str, tokens: &[Token], mentions: &[RawMention]) -> Vec<bool
 /// How strongly a mention says «this is where the resolution comes from».
 fn strength(
     text: &str,
-    tokens: &[Token],
+    tokens: &[Token<'_>],
     mention: &RawMention,
     in_header: bool,
     in_list: bool,
@@ -57,7 +58,7 @@ fn strength(
     let first = mention.first_token;
     let venue = first > 0 && {
         let before = &tokens[first - 1];
-        matches!(&*before.norm, "в" | "во")
+        matches!(before.norm(), "в" | "во")
             && text[before.end..tokens[first].start]
                 .chars()
                 .all(|c| c.is_whitespace() && c != '\n')
@@ -90,15 +91,15 @@ fn strength(
 
 /// «управление образования администрации Ирбейского района», «министерства образования
 /// Красноярского края», «ГБОУ ИРО Краснодарского края».
-fn is_issuing_body(tokens: &[Token], first: usize) -> bool {
+fn is_issuing_body(tokens: &[Token<'_>], first: usize) -> bool {
     let window = &tokens[first.saturating_sub(3)..first];
     window.iter().enumerate().any(|(index, token)| {
-        ISSUING_WORDS.contains(&&*token.stem)
-            || &*token.norm == "иро"
-            || (matches!(&*token.stem, "управлен" | "отдел" | "комитет")
+        ISSUING_WORDS.contains(&token.stem())
+            || token.norm() == "иро"
+            || (matches!(token.stem(), "управлен" | "отдел" | "комитет")
                 && window
                     .get(index + 1)
-                    .is_some_and(|next| &*next.stem == "образован"))
+                    .is_some_and(|next| next.stem() == "образован"))
     })
 }
 
@@ -112,18 +113,19 @@ const ISSUING_WORDS: &[&str] = &[
 ];
 
 /// «МБОУ СОШ №38 г. Краснодара», «МАОУ СОШ №2 (г. Усть-Лабинск»: a school's address.
-fn at_institution(text: &str, tokens: &[Token], first: usize) -> bool {
+fn at_institution(text: &str, tokens: &[Token<'_>], first: usize) -> bool {
     let window_start = first.saturating_sub(4);
     let numbered = first > 0 && {
         let number = &tokens[first - 1];
         let before = if first >= 2 { tokens[first - 2].end } else { 0 };
-        number.norm.chars().all(|c| c.is_ascii_digit()) && text[before..number.start].contains('№')
+        number.norm().chars().all(|c| c.is_ascii_digit())
+            && text[before..number.start].contains('№')
     };
     numbered
         || tokens[window_start..first].iter().any(|token| {
-            INSTITUTION_WORDS.contains(&&*token.norm)
+            INSTITUTION_WORDS.contains(&token.norm())
                 || matches!(
-                    &*token.stem,
+                    token.stem(),
                     "школ" | "лице" | "лицей" | "гимназ" | "колледж" | "техникум" | "сад"
                 )
         })
@@ -154,7 +156,7 @@ const INSTITUTION_WORDS: &[&str] = &[
 ];
 
 /// A line that holds nothing but the mention (and numbers): «г. Краснодар».
-fn stands_alone(text: &str, tokens: &[Token], mention: &RawMention) -> bool {
+fn stands_alone(text: &str, tokens: &[Token<'_>], mention: &RawMention) -> bool {
     let start = tokens[mention.first_token].start;
     let end = tokens[mention.last_token].end;
     let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
@@ -188,9 +190,11 @@ impl Gazetteer {
 
     /// [`Gazetteer::locate`] with the stems of a cache the caller shares with other extractors.
     pub(crate) fn locate_with(&self, header: &str, body: &str, stems: &mut StemCache) -> Location {
+        // The tokens ask the cache for a word's forms when they need them.
+        let cache = RefCell::new(std::mem::take(stems));
         let mut scored = Vec::new();
         for (text, in_header) in [(header, true), (body, false)] {
-            let tokens = tokenize(text, stems);
+            let tokens = tokenize(text, &cache);
             let mentions = self.scan(text, &tokens, Reading::Document);
             let in_list = list_flags(text, &tokens, &mentions);
             for (mention, listed) in mentions.into_iter().zip(in_list) {
@@ -198,6 +202,7 @@ impl Gazetteer {
                 scored.push((mention, strength));
             }
         }
+        *stems = cache.into_inner();
         self.decide(&scored)
     }
 

@@ -1,5 +1,7 @@
 //! Names compiled into patterns of stems, and the words of a text they are matched against.
 
+use std::cell::{OnceCell, RefCell};
+use std::fmt;
 use std::rc::Rc;
 
 use edusearch_russian::{StemCache, WordForms, is_uppercase, normalize_word, stem_word, words};
@@ -138,7 +140,7 @@ pub(super) struct Pattern {
     /// abbreviation («ХМАО»).
     pub(super) marked: bool,
     /// The word that must be capitalised in running text.
-    capital: Option<usize>,
+    pub(super) capital: Option<usize>,
     /// Whether the last word is an adjective («Ирбейский») or a noun («Мегион»).
     pub(super) class: WordClass,
 }
@@ -242,11 +244,11 @@ impl Pattern {
                 return None;
             }
             let found = if word.abbreviation {
-                *token.norm == *word.stem && (query || token.uppercase(text) >= 2)
+                token.norm() == word.stem && (query || token.uppercase(text) >= 2)
             } else {
-                *token.stem == *word.stem
-                    || *token.norm == *word.norm
-                    || word.alt_stem.as_deref() == Some(&*token.stem)
+                token.stem() == word.stem
+                    || token.norm() == word.norm
+                    || word.alt_stem.as_deref() == Some(token.stem())
             };
             if !found {
                 return None;
@@ -287,43 +289,65 @@ fn is_name_gap(gap: &str) -> bool {
         .all(|c| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '(' | ')'))
 }
 
+/// Abbreviations of names' generic words and the stem they stand for: «Тамбовская обл.»,
+/// «Респ. Коми».
+const STEM_OVERRIDES: &[(&str, &str)] = &[("обл", "област"), ("респ", "республик")];
+
 /// A word of the text being matched.
 ///
-/// What few tokens are asked (the word class, the number of capitals) is worked out when
-/// asked: a text has thousands of words and a handful of names.
-#[derive(Debug, Clone)]
-pub(super) struct Token {
+/// What few tokens are asked (the forms, the word class, the number of capitals) is worked
+/// out when asked: a text has thousands of words and a handful of names, and the scan looks
+/// most words up only when they could open a name (see [`Gazetteer::may_open_name`]).
+pub(super) struct Token<'s> {
     pub(super) start: usize,
     pub(super) end: usize,
-    pub(super) norm: Rc<str>,
-    pub(super) stem: Rc<str>,
     pub(super) capitalised: bool,
+    /// The word as written.
+    word: &'s str,
+    forms: OnceCell<WordForms>,
+    stems: &'s RefCell<StemCache>,
 }
 
-impl Token {
-    fn new(text: &str, start: usize, end: usize, stems: &mut StemCache) -> Self {
-        let WordForms {
-            normalized: norm,
-            stem,
-        } = stems.forms(text);
-        let stem = match &*norm {
-            // Abbreviations of names' generic words: «Тамбовская обл.», «Респ. Коми».
-            "обл" => Rc::from("област"),
-            "респ" => Rc::from("республик"),
-            _ => stem,
-        };
+impl<'s> Token<'s> {
+    fn new(text: &'s str, start: usize, end: usize, stems: &'s RefCell<StemCache>) -> Self {
         Token {
             start,
             end,
             capitalised: text.chars().next().is_some_and(is_uppercase),
-            norm,
-            stem,
+            word: text,
+            forms: OnceCell::new(),
+            stems,
         }
+    }
+
+    /// Normal form and stem, from the shared cache on first use.
+    fn forms(&self) -> &WordForms {
+        self.forms.get_or_init(|| {
+            let WordForms { normalized, stem } = self.stems.borrow_mut().forms(self.word);
+            let stem = match STEM_OVERRIDES
+                .iter()
+                .find(|(norm, _)| **norm == *normalized)
+            {
+                Some((_, generic)) => Rc::from(*generic),
+                None => stem,
+            };
+            WordForms { normalized, stem }
+        })
+    }
+
+    /// The word lowercased, `ё -> е`.
+    pub(super) fn norm(&self) -> &str {
+        &self.forms().normalized
+    }
+
+    /// The Snowball stem of [`Token::norm`] (a generic word's for «обл», «респ», «р-н»).
+    pub(super) fn stem(&self) -> &str {
+        &self.forms().stem
     }
 
     /// Whether the word reads as an adjective or a noun, by its ending after the stem.
     pub(super) fn class(&self) -> WordClass {
-        match self.norm.strip_prefix(&*self.stem) {
+        match self.norm().strip_prefix(self.stem()) {
             Some(ending) if ADJECTIVE_ONLY_ENDINGS.contains(&ending) => WordClass::Adjective,
             Some(ending) if SHARED_ENDINGS.contains(&ending) => WordClass::Either,
             Some(_) => WordClass::Noun,
@@ -338,10 +362,68 @@ impl Token {
             .filter(|&c| is_uppercase(c))
             .count()
     }
+
+    /// Whether [`Token::norm`] could begin with one of `prefixes` (lowercase Russian or
+    /// ASCII), told from the word as written without normalising it: each of its first
+    /// characters is folded as [`edusearch_russian::normalize_word`] folds it, and a character
+    /// of another alphabet answers «perhaps» (`true`).
+    fn may_begin_with_any(&self, prefixes: &[String]) -> bool {
+        if let Some(forms) = self.forms.get() {
+            return prefixes
+                .iter()
+                .any(|prefix| forms.normalized.starts_with(prefix.as_str()));
+        }
+        let Some(first) = self.word.chars().next().map(fold_char) else {
+            return false;
+        };
+        let Some(first) = first else {
+            return true;
+        };
+        prefixes.iter().any(|prefix| {
+            let mut expected = prefix.chars();
+            if expected.next() != Some(first) {
+                return false;
+            }
+            let mut written = self.word.chars().skip(1);
+            for wanted in expected {
+                match written.next().map(fold_char) {
+                    None => return false,
+                    // Lowercased by the Unicode tables, a character may become several.
+                    Some(None) => return true,
+                    Some(Some(folded)) if folded != wanted => return false,
+                    Some(Some(_)) => {}
+                }
+            }
+            true
+        })
+    }
 }
 
-/// Words of a text; «р-н» becomes one word «район».
-pub(super) fn tokenize(text: &str, stems: &mut StemCache) -> Vec<Token> {
+/// A character as [`edusearch_russian::normalize_word`] folds it, when it is Russian or
+/// ASCII; `None` for a character of another alphabet.
+fn fold_char(ch: char) -> Option<char> {
+    match ch {
+        'A'..='Z' => Some(ch.to_ascii_lowercase()),
+        '\0'..='\x7f' | 'а'..='я' => Some(ch),
+        'Ё' | 'ё' => Some('е'),
+        'А'..='Я' => char::from_u32(u32::from(ch) + 0x20),
+        _ => None,
+    }
+}
+
+impl fmt::Debug for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("word", &self.word)
+            .field("forms", &self.forms.get())
+            .finish()
+    }
+}
+
+/// Words of a text; «р-н» becomes one word «район». Their forms come from `stems` when asked.
+pub(super) fn tokenize<'s>(text: &'s str, stems: &'s RefCell<StemCache>) -> Vec<Token<'s>> {
     let raw: Vec<_> = words(text).collect();
     let mut tokens = Vec::with_capacity(raw.len());
     let mut at = 0;
@@ -352,10 +434,13 @@ pub(super) fn tokenize(text: &str, stems: &mut StemCache) -> Vec<Token> {
             && matches!(next.text, "н" | "Н")
             && &text[word.end..next.start] == "-"
         {
-            let mut token = Token::new(&text[word.start..next.end], word.start, next.end, stems);
+            let token = Token::new(&text[word.start..next.end], word.start, next.end, stems);
             // A noun: its norm is its stem.
-            token.norm = Rc::from("район");
-            token.stem = Rc::from("район");
+            let district: Rc<str> = Rc::from("район");
+            let _ = token.forms.set(WordForms {
+                normalized: Rc::clone(&district),
+                stem: district,
+            });
             tokens.push(token);
             at += 2;
             continue;
@@ -420,7 +505,45 @@ impl Gazetteer {
                 index.entry(key.clone()).or_default().push(id);
             }
         }
+        self.lowercase_prefixes = lowercase_prefixes(&patterns);
         self.patterns = patterns;
         self.index = index;
     }
+
+    /// Whether a word of running text could open a name: a capitalised word, or one whose
+    /// normal form begins with a key of a name that may begin in lower case («городского
+    /// округа», «Республики Коми» written «республики»). A word that could not is not looked
+    /// up: no pattern found under its forms would match it.
+    pub(super) fn may_open_name(&self, token: &Token<'_>) -> bool {
+        token.capitalised || token.may_begin_with_any(&self.lowercase_prefixes)
+    }
+}
+
+/// What the normal form of a lowercase word that opens a name begins with: the keys of the
+/// patterns whose first word need not be capitalised, and the abbreviations whose stem is one
+/// of them; a prefix that another one begins with is left out.
+fn lowercase_prefixes(patterns: &[Pattern]) -> Vec<String> {
+    let mut keys: Vec<&str> = Vec::new();
+    for pattern in patterns.iter().filter(|pattern| pattern.capital != Some(0)) {
+        let first = &pattern.words[0];
+        keys.extend([first.stem.as_str(), first.norm.as_str()]);
+        keys.extend(first.alt_stem.as_deref());
+    }
+    for (norm, stem) in STEM_OVERRIDES {
+        if keys.contains(stem) {
+            keys.push(norm);
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let shortest: Vec<String> = keys
+        .iter()
+        .filter(|key| {
+            !keys
+                .iter()
+                .any(|other| other != *key && key.starts_with(other))
+        })
+        .map(|key| key.to_string())
+        .collect();
+    shortest
 }

@@ -1,5 +1,6 @@
 //! Finding names in a text or a query: the scan for mentions, their markers, ordinary words.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -40,10 +41,10 @@ pub fn is_ordinary_form(norm: &str) -> bool {
 
 /// Whether every word of a name as written is an ordinary word form; words joined by hyphens
 /// count as one («ростов-на-дону» is no ordinary form, though «ростов», «на», «дону» are).
-fn all_ordinary(text: &str, tokens: &[Token]) -> bool {
+fn all_ordinary(text: &str, tokens: &[Token<'_>]) -> bool {
     let mut compound = String::new();
     for (index, token) in tokens.iter().enumerate() {
-        compound.push_str(&token.norm);
+        compound.push_str(token.norm());
         let joined = tokens
             .get(index + 1)
             .is_some_and(|next| &text[token.end..next.start] == "-");
@@ -72,29 +73,29 @@ pub(super) struct RawMention {
 
 /// Looks before a name for «г.»/«город»/«п.» and for «муниципального образования»,
 /// «городского округа», «МО»: returns the first token of the marker and what it says.
-fn prefix_marker(text: &str, tokens: &[Token], name_token: usize) -> (usize, Option<Marker>) {
+fn prefix_marker(text: &str, tokens: &[Token<'_>], name_token: usize) -> (usize, Option<Marker>) {
     let mut first = name_token;
     let mut marker = None;
     if first > 0 && is_marker_gap(&text[tokens[first - 1].end..tokens[first].start]) {
         let word = &tokens[first - 1];
-        let is_town_word = match &*word.norm {
+        let is_town_word = match word.norm() {
             "г" | "гор" => {
                 // «2019 г. Мегион» is a year, not a town.
                 let after_year = first >= 2
-                    && tokens[first - 2].norm.len() == 4
-                    && tokens[first - 2].norm.chars().all(|c| c.is_ascii_digit());
+                    && tokens[first - 2].norm().len() == 4
+                    && tokens[first - 2].norm().chars().all(|c| c.is_ascii_digit());
                 !after_year
             }
             "п" | "пос" | "пгт" | "рп" => true,
-            _ => matches!(&*word.stem, "город" | "поселк" | "посел"),
+            _ => matches!(word.stem(), "город" | "поселк" | "посел"),
         };
         if is_town_word {
             first -= 1;
             marker = Some(Marker::Town);
             // «р. п. Кольцово».
-            if &*word.norm == "п"
+            if word.norm() == "п"
                 && first > 0
-                && &*tokens[first - 1].norm == "р"
+                && tokens[first - 1].norm() == "р"
                 && is_marker_gap(&text[tokens[first - 1].end..tokens[first].start])
             {
                 first -= 1;
@@ -110,7 +111,7 @@ fn prefix_marker(text: &str, tokens: &[Token], name_token: usize) -> (usize, Opt
         let words_match = tokens[start..first]
             .iter()
             .zip(*sequence)
-            .all(|(token, stem)| &*token.stem == *stem || &*token.norm == *stem);
+            .all(|(token, stem)| token.stem() == *stem || token.norm() == *stem);
         let gaps_plain = (start..first).all(|index| {
             let next = if index + 1 < tokens.len() {
                 tokens[index + 1].start
@@ -153,7 +154,8 @@ impl Gazetteer {
         if let Some(region) = self.regions.iter().find(|region| region.name == trimmed) {
             return Some(region);
         }
-        let tokens = tokenize(trimmed, &mut StemCache::new());
+        let stems = RefCell::new(StemCache::new());
+        let tokens = tokenize(trimmed, &stems);
         let mentions = self.scan(trimmed, &tokens, Reading::Name);
         match mentions.as_slice() {
             [only] if only.first_token == 0 && only.last_token + 1 == tokens.len() => {
@@ -166,7 +168,8 @@ impl Gazetteer {
     /// Every place and subject named in a document text, in order. Names must be capitalised
     /// as in running text; ordinary words (Мирный, Советский) count only with a marker.
     pub fn find_mentions(&self, text: &str) -> Vec<PlaceMention<'_>> {
-        let tokens = tokenize(text, &mut StemCache::new());
+        let stems = RefCell::new(StemCache::new());
+        let tokens = tokenize(text, &stems);
         self.scan(text, &tokens, Reading::Document)
             .into_iter()
             .map(|mention| self.public_mention(&tokens, mention))
@@ -180,14 +183,15 @@ impl Gazetteer {
     /// «республика»), a subject's abbreviation («ХМАО») or a capital letter on a word that does
     /// not open the query («отдых в Сочи»); a preposition («в шаре») is none.
     pub fn find_mentions_in_query(&self, query: &str) -> Vec<PlaceMention<'_>> {
-        let tokens = tokenize(query, &mut StemCache::new());
+        let stems = RefCell::new(StemCache::new());
+        let tokens = tokenize(query, &stems);
         self.scan(query, &tokens, Reading::Query)
             .into_iter()
             .map(|mention| self.public_mention(&tokens, mention))
             .collect()
     }
 
-    fn public_mention(&self, tokens: &[Token], mention: RawMention) -> PlaceMention<'_> {
+    fn public_mention(&self, tokens: &[Token<'_>], mention: RawMention) -> PlaceMention<'_> {
         PlaceMention {
             range: tokens[mention.first_token].start..tokens[mention.last_token].end,
             marker: mention.marker,
@@ -201,17 +205,26 @@ impl Gazetteer {
     }
 
     /// Finds the longest name at each position, left to right, without overlaps.
-    pub(super) fn scan(&self, text: &str, tokens: &[Token], reading: Reading) -> Vec<RawMention> {
+    pub(super) fn scan(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        reading: Reading,
+    ) -> Vec<RawMention> {
         let query = reading != Reading::Document;
         let mut mentions = Vec::new();
         let mut at = 0;
         while at < tokens.len() {
             let token = &tokens[at];
+            if reading == Reading::Document && !self.may_open_name(token) {
+                at += 1;
+                continue;
+            }
             let mut best_len = 0;
             let mut matched: Vec<usize> = Vec::new();
             let keys = [
-                Some(&*token.stem),
-                (token.norm != token.stem).then_some(&*token.norm),
+                Some(token.stem()),
+                (token.norm() != token.stem()).then_some(token.norm()),
             ];
             for key in keys.into_iter().flatten() {
                 for &id in self.index.get(key).into_iter().flatten() {
@@ -288,7 +301,7 @@ impl Gazetteer {
 
     /// «Усть-Лабинского» is the district, «Усть-Лабинске» the town: when bare names of both
     /// kinds match, the ending of the text word decides.
-    fn keep_word_class(&self, matched: &mut Vec<usize>, last: &Token) {
+    fn keep_word_class(&self, matched: &mut Vec<usize>, last: &Token<'_>) {
         let bare = |id: &usize| self.patterns[*id].marker == Marker::Bare;
         let has = |class: WordClass| {
             matched

@@ -608,3 +608,46 @@ fn matching_is_fast_enough_for_every_file() {
         started.elapsed()
     );
 }
+
+/// The scan of running text skips a word that [`Gazetteer::may_open_name`] rejects: no pattern
+/// filed under its forms could match there (each needs its first word capitalised).
+fn check_skipped_words_open_no_name(text: &str) {
+    let gazetteer = Gazetteer::builtin();
+    let stems = std::cell::RefCell::new(edusearch_russian::StemCache::new());
+    for token in patterns::tokenize(text, &stems) {
+        if gazetteer.may_open_name(&token) {
+            continue;
+        }
+        for key in [token.stem(), token.norm()] {
+            for &id in gazetteer.index.get(key).into_iter().flatten() {
+                assert_eq!(
+                    gazetteer.patterns[id].capital,
+                    Some(0),
+                    "«{}» (key {key}) was skipped",
+                    &text[token.start..token.end]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn skipped_words_open_no_name() {
+    for (_, text) in SEEDS {
+        check_skipped_words_open_no_name(text);
+    }
+    check_skipped_words_open_no_name(
+        "в городском округе, муниципального района, республики Коми, респ. Коми, обл. \
+         Тамбовская, р-н имени Лазо, района имени Лазо, ГОРОДСКОГО округа, зато Видяево, \
+         ёлки, İstanbul, ǅемал, муниципальный округ, 2019 г. Мегион",
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn skipped_random_words_open_no_name(
+        text in "[а-яё -]{0,12}(город|имен|муниц|район|респ|обл|р-н|ГОР|Рес|İ|ǅ)[а-яА-ЯёЁİǅ -]{0,12}"
+    ) {
+        check_skipped_words_open_no_name(&text);
+    }
+}
