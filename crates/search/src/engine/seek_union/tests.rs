@@ -168,27 +168,33 @@ fn three_fields() -> (Index, [Field; 3]) {
     (index, fields)
 }
 
+/// A word's terms in the three fields of [`three_fields`], boosted 1, 0.5 and 0.3.
+fn three_field_word(fields: &[Field; 3], text: &str) -> Vec<(Term, Score)> {
+    fields
+        .iter()
+        .zip([1.0, 0.5, 0.3])
+        .map(|(field, boost)| (Term::from_field_text(*field, text), boost))
+        .collect()
+}
+
+/// The scorer of `query` in the first segment.
+fn first_segment_scorer(searcher: &tantivy::Searcher, query: &dyn Query) -> Box<dyn Scorer> {
+    query
+        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .expect("weight")
+        .scorer(searcher.segment_reader(0), 1.0)
+        .expect("scorer")
+}
+
 #[test]
 fn an_intersection_scoring_some_matches_scores_them_as_tantivys() {
     let (index, fields) = three_fields();
     let searcher = index.reader().expect("reader").searcher();
-    let word = |text: &str| -> Vec<(Term, Score)> {
-        fields
-            .iter()
-            .zip([1.0, 0.5, 0.3])
-            .map(|(field, boost)| (Term::from_field_text(*field, text), boost))
-            .collect()
-    };
+    let word = |text: &str| three_field_word(&fields, text);
     let both = |first: Box<dyn Query>, second: Box<dyn Query>| {
         BooleanQuery::new(vec![(Occur::Must, first), (Occur::Must, second)])
     };
-    let scorer = |query: BooleanQuery| {
-        query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
-            .expect("weight")
-            .scorer(searcher.segment_reader(0), 1.0)
-            .expect("scorer")
-    };
+    let scorer = |query: BooleanQuery| first_segment_scorer(&searcher, &query);
     // As with a facet filter: one match in `every` is scored, the others passed over, so
     // the terms of «x» left behind are moved on by a score or by the next seek. One in
     // seven keeps the union stopping at the first term; one in three and every match
@@ -224,18 +230,8 @@ fn an_intersection_scoring_some_matches_scores_them_as_tantivys() {
 fn a_union_found_by_its_densest_term_advances_and_scores_as_tantivys() {
     let (index, fields) = three_fields();
     let searcher = index.reader().expect("reader").searcher();
-    let terms: Vec<(Term, Score)> = fields
-        .iter()
-        .zip([1.0, 0.5, 0.3])
-        .map(|(field, boost)| (Term::from_field_text(*field, "x"), boost))
-        .collect();
-    let scorer = |query: &dyn Query| {
-        query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
-            .expect("weight")
-            .scorer(searcher.segment_reader(0), 1.0)
-            .expect("scorer")
-    };
+    let terms = three_field_word(&fields, "x");
+    let scorer = |query: &dyn Query| first_segment_scorer(&searcher, query);
     // With bits, a candidate not found leaves every cursor behind, and a found one too.
     for dense_words in rounds() {
         let ours_query = SeekUnionQuery::new(terms.clone()).with_dense_words(dense_words);
