@@ -114,7 +114,7 @@ type Key = (SegmentId, Box<[Term]>);
 
 #[derive(Default)]
 struct Kept {
-    sets: HashMap<Key, Kept1>,
+    sets: HashMap<Key, KeptSet>,
     /// Unions asked for once, whose sets are read when they are asked for again.
     seen: HashSet<Key>,
     bytes: usize,
@@ -122,7 +122,7 @@ struct Kept {
     clock: u64,
 }
 
-struct Kept1 {
+struct KeptSet {
     bits: Arc<DocBits>,
     used: u64,
 }
@@ -234,7 +234,7 @@ impl Kept {
         self.bytes += bytes;
         self.sets.insert(
             key,
-            Kept1 {
+            KeptSet {
                 bits: Arc::clone(&bits),
                 used: self.clock,
             },

@@ -291,7 +291,7 @@ impl TermCursor {
 }
 
 /// The union itself: every cursor stays at or after the union's document, except after
-/// [`DocSet::seek_danger`] found it (see `behind`).
+/// [`DocSet::seek_danger`] found it or the union moved by its bits (see `behind`).
 struct SeekUnion {
     /// In clause order, the order their scores are summed in.
     cursors: Vec<TermCursor>,
@@ -299,8 +299,9 @@ struct SeekUnion {
     /// `seek_danger` looks for a candidate.
     by_density: Box<[usize]>,
     doc: DocId,
-    /// Some cursors may be before `doc`: `seek_danger` stopped at the first term holding it.
-    /// They are moved on when the document is scored or the union moves.
+    /// Some cursors may be before `doc`: `seek_danger` stopped at the first term holding it,
+    /// or the union moved by its bits. They are moved on when the document is scored or the
+    /// union moves by its cursors.
     behind: bool,
     /// `seek_danger` stops at the first term holding a candidate, and a driver with bits
     /// walks them (see [`SCORED_AT_MOST`]).
@@ -309,12 +310,13 @@ struct SeekUnion {
     found: u32,
     scored: u32,
     max_doc: u32,
-    /// The union's documents as bits, for `seek_danger`, when it is dense.
+    /// The union's documents as bits, when it is dense: `seek_danger` answers by them, and a
+    /// driver walks them while few of its documents are scored.
     bits: Bits,
 }
 
-/// The bits of a dense union's documents in the segment: read (or found kept) when
-/// `seek_danger` is first asked, since a union that drives an intersection never is.
+/// The bits of a dense union's documents in the segment: looked for (and read, at the second
+/// search that needs them) when the union is first moved, not when its scorer is made.
 enum Bits {
     None,
     Unread(Box<UnreadBits>),
