@@ -3,10 +3,13 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::indexer::LogMergePolicy;
+use tantivy::directory::MmapDirectory;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::IndexError;
@@ -15,28 +18,14 @@ use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record};
 use crate::schema::IndexSchema;
 use crate::sources::{Source, Sources};
-use directory::BuildDirectory;
-
-/// Segments stop growing by merges at about this many documents.
-const SEGMENT_DOCS: usize = 100_000;
+use deferred::{BuildDocument, Deferred};
+use merge::LevelMergePolicy;
 
 /// Memory budget of the tantivy writer, shared by its indexing threads (one a core). With two
-/// threads a segment is written at about 125,000 documents, above [`SEGMENT_DOCS`], so a full
-/// build merges none of the segments it writes: a merge of a sorted index decompresses and
-/// compresses again every stored document, which cost 14 % of the CPU time of a build of
-/// 100,000 resolutions (with 100 MB, segments of 50,000 documents were merged four at a time).
+/// threads a segment is written at about 125,000 documents, above [`merge::SEGMENT_DOCS`], so
+/// no segment a full build writes would be worth merging (with 100 MB, segments of 50,000
+/// documents were merged four at a time, and merging rewrote every stored document).
 const WRITER_MEMORY_BYTES: usize = 200 * 1024 * 1024;
-
-/// Small segments are merged four at a time, and segments stop at about [`SEGMENT_DOCS`]
-/// documents: a search runs one thread per segment, so a large index is left in many
-/// segments of similar size (a few large ones keep one core busy while the other idles),
-/// and no document is rewritten by more than one merge.
-fn merge_policy() -> LogMergePolicy {
-    let mut policy = LogMergePolicy::default();
-    policy.set_min_num_segments(4);
-    policy.set_max_docs_before_merge(SEGMENT_DOCS);
-    policy
-}
 
 /// Whether a build reads everything or only what changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -318,8 +307,8 @@ fn write_generation(
     previous: Option<&(PathBuf, Manifest)>,
     progress: &dyn BuildProgress,
 ) -> Result<BuildReport, IndexError> {
-    let schema = IndexSchema::new();
-    let directory = BuildDirectory::open(generation).map_err(tantivy::TantivyError::from)?;
+    let schema = Arc::new(IndexSchema::new());
+    let directory = MmapDirectory::open(generation).map_err(tantivy::TantivyError::from)?;
     let index = match previous {
         Some((live, _)) => {
             link_generation(live, generation)?;
@@ -335,8 +324,15 @@ fn write_generation(
         )?,
     };
     edusearch_russian::register_analyzers(index.tokenizers());
-    let mut writer: IndexWriter<TantivyDocument> = index.writer(options.writer_memory_bytes)?;
-    writer.set_merge_policy(Box::new(merge_policy()));
+    let mut writer: IndexWriter<BuildDocument> = index.writer(options.writer_memory_bytes)?;
+    // A full build writes large segments and merges none; an update merges its small segments
+    // with others of their level.
+    match previous {
+        Some(_) => writer.set_merge_policy(Box::new(LevelMergePolicy::new(&index))),
+        None => writer.set_merge_policy(Box::new(NoMergePolicy)),
+    }
+    // Items now, resolutions once every file is read (see `deferred`).
+    let mut deferred = Deferred::new(generation)?;
     let empty = Manifest::default();
     let old = previous.map_or(&empty, |(_, manifest)| manifest);
     let old_by_hash: HashMap<&str, &FileEntry> = old
@@ -400,14 +396,16 @@ fn write_generation(
                                 message: warning.clone(),
                             });
                         }
-                        // New content enters the index at once (nothing is held in memory); content
-                        // the index already has under an old name keeps its documents.
-                        if let Some(documents) = parsed
+                        // The items of new content enter the index at once, its resolution
+                        // documents at the end; content the index already has under an old name
+                        // keeps its documents.
+                        if let Some(parsed) = parsed
                             && !old_ids.contains(id.as_str())
                         {
-                            for document in documents {
-                                writer.add_document(document)?;
+                            for document in parsed.items {
+                                writer.add_document(BuildDocument::Made(document))?;
                             }
+                            deferred.push(&parsed.json)?;
                         }
                     }
                 }
@@ -415,6 +413,15 @@ fn write_generation(
             manifest.files.insert(relative, entry);
         }
     }
+    if previous.is_some() && deferred.len() > 0 {
+        // The update's items are written as segments of items alone, which may be merged
+        // with other segments of items (see `merge`).
+        writer.commit()?;
+    }
+    deferred.drain(&schema, |document| {
+        writer.add_document(document)?;
+        Ok(())
+    })?;
     // Resolutions gone from the corpus leave the index.
     for id in old_ids.iter().filter(|id| !indexed.contains_key(**id)) {
         writer.delete_term(Term::from_field_text(schema.resolution_id, id));
@@ -433,12 +440,22 @@ fn write_generation(
 /// Files read and parsed together before their outcomes are taken in order.
 const PARSE_CHUNK: usize = 64;
 
-/// What a build learns of one file: its path in the corpus, its manifest entry, and the
-/// documents of its resolution when it was parsed anew (made on the parsing threads: the
-/// MinHash signatures and the stored JSON are a fair share of the work).
-type Examined = (String, FileEntry, Option<Vec<TantivyDocument>>);
+/// What a build learns of one file: its path in the corpus, its manifest entry, and what it
+/// indexes of its resolution when it was parsed anew.
+type Examined = (String, FileEntry, Option<Parsed>);
+
+/// A resolution parsed anew: its item documents and the JSON of its resolution document (both
+/// made on the parsing threads: the MinHash signatures and the JSON are a fair share of the
+/// work).
+struct Parsed {
+    items: Vec<TantivyDocument>,
+    json: String,
+}
 
 /// Examines a chunk of files on up to `workers` threads; outcomes come back in input order.
+/// Each thread takes the next file not yet taken, so none waits idle while another works
+/// through a share of slow files: while only items are added, the indexing threads have too
+/// little to do to fill that time.
 fn examine_in_parallel(
     chunk: &[PathBuf],
     workers: usize,
@@ -448,27 +465,38 @@ fn examine_in_parallel(
     old: &Manifest,
     old_by_hash: &HashMap<&str, &FileEntry>,
 ) -> Vec<Examined> {
-    let per_worker = chunk.len().div_ceil(workers.max(1)).max(1);
+    let next = AtomicUsize::new(0);
+    let mut examined: Vec<Option<Examined>> =
+        std::iter::repeat_with(|| None).take(chunk.len()).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunk
-            .chunks(per_worker)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|path| examine(path, schema, options, sources, old, old_by_hash))
-                        .collect::<Vec<_>>()
+        let handles: Vec<_> = (0..workers.clamp(1, chunk.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = chunk.get(index) else {
+                            return done;
+                        };
+                        let outcome = examine(path, schema, options, sources, old, old_by_hash);
+                        done.push((index, outcome));
+                    }
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .expect("parsing never panics (property-tested)")
-            })
-            .collect()
-    })
+        for handle in handles {
+            let done = handle
+                .join()
+                .expect("parsing never panics (property-tested)");
+            for (index, outcome) in done {
+                examined[index] = Some(outcome);
+            }
+        }
+    });
+    examined
+        .into_iter()
+        .map(|outcome| outcome.expect("every file of the chunk is taken by a thread"))
+        .collect()
 }
 
 /// Reuses what the last build knew of a file when it is unchanged (same size and time, or the
@@ -524,7 +552,11 @@ fn examine(
                 warnings: resolution.warnings.clone(),
                 source_url,
             };
-            (relative, entry, Some(schema.documents(&resolution)))
+            let parsed = Parsed {
+                items: schema.item_documents(&resolution).collect(),
+                json: crate::schema::resolution_json(&resolution),
+            };
+            (relative, entry, Some(parsed))
         }
         Err(error) => {
             let entry = FileEntry {
@@ -541,7 +573,8 @@ fn examine(
     }
 }
 
-mod directory;
+mod deferred;
+mod merge;
 
 #[cfg(test)]
 mod broken_input_tests;

@@ -59,7 +59,7 @@ pub struct Engine {
     /// The same facts as `facet_tables` and `resolution_docs` in two small words a document,
     /// when they fit ([`packed`]).
     packed: Option<packed::PackedFacts>,
-    /// Per segment sorted by level, the document ids of its items and of its resolutions.
+    /// Per segment holding its items before its resolutions, the document ids of each level.
     level_ranges: [level_range::LevelRanges; 2],
     /// The analyzers (and their shared word tables) the highlighters of every search clone.
     highlight_analyzers: highlight::HighlightAnalyzers,
@@ -403,7 +403,7 @@ fn has_bit(bits: &[u64], doc: tantivy::DocId) -> bool {
         .is_some_and(|word| word & (1 << (doc % 64)) != 0)
 }
 
-/// Per segment whose resolution documents follow all of its items (an index sorted by level),
+/// Per segment whose resolution documents follow all of its items (as the build writes them),
 /// the range of its items' document ids and that of its resolutions' (by [`Level`] order).
 fn level_ranges(
     searcher: &Searcher,

@@ -82,3 +82,62 @@ fn a_full_build_matches_an_incremental_one() {
     assert_eq!(full.changed, 4);
     assert_eq!(count_docs(&root), incremental);
 }
+
+/// The level of each document of each segment, in document order (0 item, 1 resolution).
+fn levels_by_segment(root: &IndexRoot) -> Vec<Vec<u64>> {
+    let (index, _) = open_index(root).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let column = segment
+                .fast_fields()
+                .u64(crate::schema::fields::LEVEL_ORDER)
+                .unwrap();
+            (0..segment.max_doc())
+                .filter(|doc| {
+                    segment
+                        .alive_bitset()
+                        .is_none_or(|alive| alive.is_alive(*doc))
+                })
+                .map(|doc| column.first(doc).unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// Updates that each add a resolution leave small segments, which are merged; every segment,
+/// merged or not, still holds its items before its resolutions (the search reads one level's
+/// range of each segment).
+#[test]
+fn segments_hold_their_items_first_through_updates_and_merges() {
+    let data = corpus_copy();
+    let index_dir = tempfile::tempdir().unwrap();
+    let root = IndexRoot::new(index_dir.path());
+    let options = BuildOptions::new(data.path());
+    build_index(&root, &options, &NoProgress).unwrap();
+    for update in 0..8 {
+        fs::write(
+            data.path().join(format!("update-{update}.txt")),
+            format!(
+                "Резолюция педсовета № {update}\n\nРекомендовано:\n1. Провести семинар {update} для педагогов.\n2. Обобщить опыт наставничества."
+            ),
+        )
+        .unwrap();
+        let report = build_index(&root, &options, &NoProgress).unwrap();
+        assert_eq!(report.changed, 1);
+        let levels = levels_by_segment(&root);
+        for segment in &levels {
+            assert!(
+                segment.is_sorted(),
+                "a segment mixes the levels: {segment:?}"
+            );
+        }
+        let documents: usize = levels.iter().map(Vec::len).sum();
+        assert_eq!(documents, 75 + 3 * (update + 1));
+    }
+    // Each update writes two or three segments; unmerged, there would be 2 + 8 × 2 at least.
+    let segments = levels_by_segment(&root).len();
+    assert!(segments < 10, "small segments are merged: {segments} left");
+}

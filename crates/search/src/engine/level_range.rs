@@ -1,7 +1,7 @@
 //! A query limited to the document ids of one level in each segment.
 //!
-//! The index is sorted by level (`level_order`): every segment holds its item documents first
-//! and its resolution documents after them. A common word is in almost every resolution
+//! The build writes every segment with its item documents first and its resolution documents
+//! after them (`level_order`, see `edusearch_indexer::schema::index_settings`). A common word is in almost every resolution
 //! body, so a third of the documents its unions visited were resolution documents, passed
 //! over only after their postings in seven fields were read and merged. Limited to the items'
 //! range, the query's scorer stops at the first resolution document and never reads the rest

@@ -363,14 +363,14 @@ impl Engine {
         filter_queries
     }
 
-    /// A query read only over its level's documents, where the segment is sorted by level.
+    /// A query read only over its level's documents, where the segment holds its items first.
     fn within_level(&self, query: Box<dyn Query>, level: Level) -> Box<dyn Query> {
         let ranges = match level {
             Level::Items => &self.level_ranges[0],
             Level::Resolutions => &self.level_ranges[1],
         };
         // Every pass reads only its level's range (the exclusion of resolution documents in
-        // `filtered` stays, for segments not sorted by level).
+        // `filtered` stays, for segments that mix the levels).
         if ranges.is_empty() {
             return query;
         }

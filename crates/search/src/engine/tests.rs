@@ -517,10 +517,10 @@ fn the_main_pass_counts_and_ranks_as_query_clauses_would() {
     main_pass_matches_query_clauses(packed);
     assert!(
         packed.level_ranges.iter().all(|ranges| !ranges.is_empty()),
-        "the seed index is sorted by level"
+        "every segment of the seed index holds its items first"
     );
     // The same engine reading the facet tables and searching whole segments, as for an index
-    // whose facets do not fit a word or that is not sorted by level.
+    // whose facets do not fit a word or whose segments mix the levels.
     let mut tables = Engine::from_index(packed.index.clone(), packed.schema.clone()).unwrap();
     tables.packed = None;
     tables.level_ranges = Default::default();

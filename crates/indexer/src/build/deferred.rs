@@ -1,0 +1,212 @@
+//! Resolution documents held back until every item document is in the writer.
+//!
+//! Each segment holds its items before its resolution documents (see
+//! [`crate::schema::index_settings`]), and tantivy's writer fills each segment in the order
+//! documents are added. So a build adds the items of a resolution as soon as it is parsed and
+//! writes the resolution, as the JSON its document stores, to an unnamed temporary file in the
+//! new generation's folder. Once every file is read, the resolutions are read back and given
+//! to the writer as [`BuildDocument::Later`]: the indexing thread that takes one reads its
+//! JSON and makes its document, so both cores share that work.
+//!
+//! Held in memory, the resolutions would cost about twice the corpus's text. The writer's
+//! queue holds up to 10,000 documents, which for resolutions would be hundreds of megabytes,
+//! so no more than [`WINDOW`] held-back resolutions are given to it before the indexing threads
+//! have taken them.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
+
+use tantivy::TantivyDocument;
+use tantivy::schema::document::CompactDocValue;
+use tantivy::schema::{Document, Field};
+
+use crate::IndexError;
+use crate::schema::IndexSchema;
+
+/// Held-back resolutions given to the writer and not yet indexed, at most: enough to keep
+/// every indexing thread busy.
+const WINDOW: usize = 64;
+
+/// How long a full window is waited for before one more resolution is given anyway (should an
+/// indexing thread have stopped, the writer then reports why).
+const WINDOW_WAIT: Duration = Duration::from_millis(200);
+
+/// What a build gives tantivy's writer.
+pub(crate) enum BuildDocument {
+    /// A document made on a parsing thread.
+    Made(TantivyDocument),
+    /// A resolution held back, whose document the indexing thread makes.
+    Later(LaterResolution),
+}
+
+/// A held-back resolution: its JSON, and its document once an indexing thread asked for it.
+pub(crate) struct LaterResolution {
+    json: String,
+    schema: Arc<IndexSchema>,
+    document: OnceLock<TantivyDocument>,
+    _slot: Slot,
+}
+
+impl LaterResolution {
+    fn document(&self) -> &TantivyDocument {
+        self.document.get_or_init(|| {
+            // Written by this build from a `Resolution` a moment ago, to a file no one else
+            // can open (it has no name).
+            let resolution = serde_json::from_str(&self.json)
+                .expect("a held-back resolution reads back as it was written");
+            self.schema.resolution_document(&resolution, &self.json)
+        })
+    }
+}
+
+impl Document for BuildDocument {
+    type Value<'a> = CompactDocValue<'a>;
+    type FieldsValuesIter<'a> = Box<dyn Iterator<Item = (Field, CompactDocValue<'a>)> + 'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        match self {
+            Self::Made(document) => Box::new(document.iter_fields_and_values()),
+            Self::Later(later) => Box::new(later.document().iter_fields_and_values()),
+        }
+    }
+
+    fn into_tantivy_document(self) -> TantivyDocument {
+        match self {
+            Self::Made(document) => document,
+            Self::Later(later) => {
+                later.document();
+                let LaterResolution { mut document, .. } = later;
+                document.take().expect("made just above")
+            }
+        }
+    }
+}
+
+/// The count of held-back resolutions in the writer's hands.
+#[derive(Default)]
+struct Window {
+    given: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Window {
+    /// Waits (a while at most) for room, then counts one more resolution given.
+    fn take(self: &Arc<Self>) -> Slot {
+        let mut given = self.given.lock().unwrap_or_else(PoisonError::into_inner);
+        if *given >= WINDOW {
+            given = self
+                .freed
+                .wait_timeout_while(given, WINDOW_WAIT, |given| *given >= WINDOW)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        *given += 1;
+        Slot(Arc::clone(self))
+    }
+}
+
+/// One place in the [`Window`], given back when its resolution is dropped (indexed).
+struct Slot(Arc<Window>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut given = self.0.given.lock().unwrap_or_else(PoisonError::into_inner);
+        *given = given.saturating_sub(1);
+        self.0.freed.notify_one();
+    }
+}
+
+/// Resolutions waiting for their documents, in the order they were held back.
+pub(crate) struct Deferred {
+    file: BufWriter<File>,
+    folder: PathBuf,
+    count: usize,
+}
+
+impl Deferred {
+    /// An empty queue, kept in `folder` (the file has no name and goes away with the process).
+    pub(crate) fn new(folder: &Path) -> Result<Self, IndexError> {
+        let file = tempfile::tempfile_in(folder).map_err(|source| IndexError::Io {
+            action: "failed to create a temporary file in",
+            path: folder.to_path_buf(),
+            source,
+        })?;
+        Ok(Self {
+            file: BufWriter::with_capacity(1 << 20, file),
+            folder: folder.to_path_buf(),
+            count: 0,
+        })
+    }
+
+    /// Holds back the resolution stored as `json` ([`crate::schema::resolution_json`]).
+    pub(crate) fn push(&mut self, json: &str) -> Result<(), IndexError> {
+        let length = u64::try_from(json.len()).expect("a length fits 64 bits");
+        self.file
+            .write_all(&length.to_le_bytes())
+            .and_then(|()| self.file.write_all(json.as_bytes()))
+            .map_err(|source| IndexError::Io {
+                action: "failed to write a temporary file in",
+                path: self.folder.clone(),
+                source,
+            })?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// How many resolutions are held back.
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Gives each resolution held back to `add`, in the order they came, with no more than
+    /// [`WINDOW`] of them alive at once.
+    pub(crate) fn drain(
+        self,
+        schema: &Arc<IndexSchema>,
+        mut add: impl FnMut(BuildDocument) -> Result<(), IndexError>,
+    ) -> Result<(), IndexError> {
+        let Self {
+            file,
+            folder,
+            count,
+        } = self;
+        let read_error = |source| IndexError::Io {
+            action: "failed to read back a temporary file in",
+            path: folder.clone(),
+            source,
+        };
+        let invalid = |error: Box<dyn std::error::Error + Send + Sync>| {
+            read_error(io::Error::new(io::ErrorKind::InvalidData, error))
+        };
+        let mut file = file
+            .into_inner()
+            .map_err(|error| error.into_error())
+            .and_then(|mut file| file.rewind().map(|()| file))
+            .map_err(read_error)?;
+        let mut reader = BufReader::with_capacity(1 << 20, &mut file);
+        let window = Arc::new(Window::default());
+        for _ in 0..count {
+            let slot = window.take();
+            let mut length = [0_u8; 8];
+            reader.read_exact(&mut length).map_err(read_error)?;
+            let length = usize::try_from(u64::from_le_bytes(length))
+                .map_err(|error| invalid(error.into()))?;
+            let mut bytes = vec![0_u8; length];
+            reader.read_exact(&mut bytes).map_err(read_error)?;
+            let json = String::from_utf8(bytes).map_err(|error| invalid(error.into()))?;
+            add(BuildDocument::Later(LaterResolution {
+                json,
+                schema: Arc::clone(schema),
+                document: OnceLock::new(),
+                _slot: slot,
+            }))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
