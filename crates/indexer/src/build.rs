@@ -16,7 +16,7 @@ use crate::IndexError;
 use crate::layout::IndexRoot;
 use crate::manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 use crate::read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record};
-use crate::schema::IndexSchema;
+use crate::schema::{IndexSchema, StoredResolution};
 use crate::sources::{Source, Sources};
 use deferred::{BuildDocument, Deferred};
 use merge::LevelMergePolicy;
@@ -405,7 +405,7 @@ fn write_generation(
                             for document in parsed.items {
                                 writer.add_document(BuildDocument::Made(document))?;
                             }
-                            deferred.push(&parsed.json)?;
+                            deferred.push(&parsed.stored)?;
                         }
                     }
                 }
@@ -444,12 +444,12 @@ const PARSE_CHUNK: usize = 64;
 /// indexes of its resolution when it was parsed anew.
 type Examined = (String, FileEntry, Option<Parsed>);
 
-/// A resolution parsed anew: its item documents and the JSON of its resolution document (both
-/// made on the parsing threads: the MinHash signatures and the JSON are a fair share of the
-/// work).
+/// A resolution parsed anew: its item documents, and the resolution as its document stores it
+/// (both made on the parsing threads: the MinHash signatures and the JSON are a fair share of
+/// the work).
 struct Parsed {
     items: Vec<TantivyDocument>,
-    json: String,
+    stored: StoredResolution,
 }
 
 /// Examines a chunk of files on up to `workers` threads; outcomes come back in input order.
@@ -554,7 +554,7 @@ fn examine(
             };
             let parsed = Parsed {
                 items: schema.item_documents(&resolution).collect(),
-                json: crate::schema::resolution_json(&resolution),
+                stored: StoredResolution::split(resolution),
             };
             (relative, entry, Some(parsed))
         }

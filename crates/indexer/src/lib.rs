@@ -31,7 +31,8 @@ pub use manifest::{FileEntry, FileStamp, MANIFEST, Manifest};
 pub use read::{DEFAULT_MAX_FILE_BYTES, FileContent, FileReader, Record, read_resolution};
 pub use read_only::ReadOnlyDirectory;
 pub use schema::{
-    DocKind, IndexSchema, REGION_ROOT, TOPIC_ROOT, YEAR_ROOT, addressee_key, fields, item_id,
-    item_key, place_key, region_facet, resolution_from_doc, topic_facet, year_facet,
+    DocKind, IndexSchema, REGION_ROOT, StoredResolution, TOPIC_ROOT, YEAR_ROOT, addressee_key,
+    fields, item_id, item_key, place_key, region_facet, resolution_from_doc, topic_facet,
+    year_facet,
 };
 pub use sources::{SOURCES_FILE, Source, Sources};

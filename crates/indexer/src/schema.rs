@@ -61,8 +61,9 @@ pub mod fields {
     pub const SOURCE: &str = "source";
     /// Stored: the web address the resolution was downloaded from (`edusearch fetch`).
     pub const SOURCE_URL: &str = "source_url";
-    /// The whole resolution as JSON (resolution documents only).
-    pub const RESOLUTION_JSON: &str = "resolution_json";
+    /// The resolution as JSON but for its body, which is stored once, in `text` (resolution
+    /// documents only; [`super::StoredResolution`]).
+    pub const RESOLUTION_RECORD: &str = "resolution_record";
     /// Key of the item id `{resolution_id}-{position}` (items only; indexed and fast).
     pub const ITEM_KEY: &str = "item_key";
     /// Key of the resolution id (fast, on both levels), for counting distinct resolutions.
@@ -140,7 +141,7 @@ pub struct IndexSchema {
     pub event_kind: Field,
     pub date: Field,
     pub source: Field,
-    pub resolution_json: Field,
+    pub resolution_record: Field,
     pub item_key: Field,
     pub resolution_key: Field,
     pub region_key: Field,
@@ -205,7 +206,7 @@ impl IndexSchema {
         let event_kind = builder.add_text_field(fields::EVENT_KIND, STRING | STORED);
         let date = builder.add_text_field(fields::DATE, STORED);
         let source = builder.add_text_field(fields::SOURCE, STORED);
-        let resolution_json = builder.add_text_field(fields::RESOLUTION_JSON, STORED);
+        let resolution_record = builder.add_text_field(fields::RESOLUTION_RECORD, STORED);
         let item_key = builder.add_u64_field(fields::ITEM_KEY, INDEXED | FAST);
         let resolution_key = builder.add_u64_field(fields::RESOLUTION_KEY, FAST);
         let region_key = builder.add_u64_field(fields::REGION_KEY, FAST);
@@ -237,7 +238,7 @@ impl IndexSchema {
             event_kind,
             date,
             source,
-            resolution_json,
+            resolution_record,
             item_key,
             resolution_key,
             region_key,
@@ -267,23 +268,24 @@ impl IndexSchema {
     /// The documents of one resolution: one for the resolution, one for each item.
     pub fn documents(&self, resolution: &Resolution) -> Vec<TantivyDocument> {
         let mut documents = Vec::with_capacity(resolution.items.len() + 1);
-        documents.push(self.resolution_document(resolution, &resolution_json(resolution)));
+        let stored = StoredResolution::split(resolution.clone());
+        documents.push(self.resolution_document(resolution, &stored.record));
         documents.extend(self.item_documents(resolution));
         documents
     }
 
-    /// The document of the resolution as a whole, storing `json` ([`resolution_json`] of it).
-    pub fn resolution_document(&self, resolution: &Resolution, json: &str) -> TantivyDocument {
+    /// The document of the resolution as a whole, storing `record` ([`StoredResolution`]).
+    pub fn resolution_document(&self, resolution: &Resolution, record: &str) -> TantivyDocument {
         let exact_forms = exact_forms_text(resolution);
         let root_text = with_compounds(&resolution.body);
-        let texts = resolution.body.len() + exact_forms.len() + root_text.len() + json.len();
+        let texts = resolution.body.len() + exact_forms.len() + root_text.len() + record.len();
         let mut whole = self.common(resolution, &resolution.topics, texts);
         whole.add_text(self.kind, DocKind::Resolution.as_str());
         whole.add_u64(self.level_order, DocKind::Resolution.order());
         whole.add_text(self.text, &resolution.body);
         whole.add_text(self.text_exact, exact_forms);
         whole.add_text(self.text_root, root_text);
-        whole.add_text(self.resolution_json, json);
+        whole.add_text(self.resolution_record, record);
         whole
     }
 
@@ -407,16 +409,37 @@ fn common_bytes(resolution: &Resolution) -> usize {
 
 /// The settings of a new index: tantivy's defaults, unsorted. The build adds every item
 /// document before any resolution document, so each segment holds its items first without
-/// tantivy sorting it (a sorted segment is written twice: its stored documents go through a
-/// temporary store, and every posting list is put in the new order, which was a sixth of the
-/// CPU time of a build). A search of one level reads only its range of document ids.
+/// tantivy sorting it: a sorted segment is written twice (its stored documents go through a
+/// temporary store, and every posting list is put in the new order), which cost 5–10 % of the
+/// CPU time of a build. A search of one level reads only its range of document ids.
 pub fn index_settings() -> IndexSettings {
     IndexSettings::default()
 }
 
-/// The resolution as stored in its document (`resolution_json`).
-pub fn resolution_json(resolution: &Resolution) -> String {
-    serde_json::to_string(resolution).expect("a resolution always serialises")
+/// A resolution as its document stores it: the JSON of everything but the body
+/// (`resolution_record`), and the body, stored in `text` for the search's snippets anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResolution {
+    /// The resolution as JSON, its body left empty.
+    pub record: String,
+    /// The resolution's body.
+    pub body: String,
+}
+
+impl StoredResolution {
+    /// The parts of a resolution (its body is moved, not copied).
+    pub fn split(mut resolution: Resolution) -> Self {
+        let body = std::mem::take(&mut resolution.body);
+        let record = serde_json::to_string(&resolution).expect("a resolution always serialises");
+        Self { record, body }
+    }
+
+    /// The resolution again.
+    pub fn join(record: &str, body: String) -> serde_json::Result<Resolution> {
+        let mut resolution: Resolution = serde_json::from_str(record)?;
+        resolution.body = body;
+        Ok(resolution)
+    }
 }
 
 impl Default for IndexSchema {
@@ -497,15 +520,28 @@ fn find_as_words(text: &str, part: &str, from: usize) -> Option<usize> {
     let cuts = |outside: Option<char>, inside: Option<char>| {
         outside.is_some_and(char::is_alphanumeric) && inside.is_some_and(char::is_alphanumeric)
     };
-    let rest = text.get(from..)?;
-    rest.match_indices(part).find_map(|(start, _)| {
-        let (start, end) = (from + start, from + start + part.len());
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
-        let whole = !cuts(before, part.chars().next()) && !cuts(after, part.chars().next_back());
-        whole.then_some(end)
-    })
+    // The part's first bytes are looked for and the rest compared where they are found: a
+    // searcher for the whole part first reads all of it, and an item is a paragraph found a
+    // few words past the cursor.
+    let head = &part[..part.floor_char_boundary(SEARCHED_HEAD_BYTES)];
+    let mut at = from;
+    while let Some(found) = text.get(at..)?.find(head) {
+        let start = at + found;
+        let end = start + part.len();
+        if text[start..].starts_with(part) {
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            if !cuts(before, part.chars().next()) && !cuts(after, part.chars().next_back()) {
+                return Some(end);
+            }
+        }
+        at = start + text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
+
+/// How much of a part [`find_as_words`] looks for before it compares the rest.
+const SEARCHED_HEAD_BYTES: usize = 24;
 
 /// `/region/<name>`.
 pub fn region_facet(region: &str) -> Facet {
@@ -524,13 +560,44 @@ pub fn topic_facet(topic: &str) -> Facet {
 
 /// The resolution stored in a resolution document.
 pub fn resolution_from_doc(schema: &IndexSchema, document: &TantivyDocument) -> Option<Resolution> {
-    let json = document.get_first(schema.resolution_json)?.as_str()?;
-    serde_json::from_str(json).ok()
+    let record = document.get_first(schema.resolution_record)?.as_str()?;
+    let body = document.get_first(schema.text)?.as_str()?;
+    StoredResolution::join(record, body.to_string()).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The resolution document stores the body once (in `text`), and the resolution read back
+    /// from it is the one indexed, body included.
+    #[test]
+    fn a_resolution_document_gives_back_the_whole_resolution_with_its_body_stored_once() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../index-data/resolutions/000_9f8d6dd59f86c0fe.txt");
+        let text = std::fs::read_to_string(path).unwrap();
+        let resolution = edusearch_resolution::parse_text("seed.txt", &text).unwrap();
+        assert!(resolution.body.len() > 1000);
+        let schema = IndexSchema::new();
+        let document = schema.documents(&resolution).swap_remove(0);
+        assert_eq!(
+            resolution_from_doc(&schema, &document),
+            Some(resolution.clone())
+        );
+        let record = document
+            .get_first(schema.resolution_record)
+            .and_then(|value| value.as_str())
+            .unwrap();
+        let record: serde_json::Value = serde_json::from_str(record).unwrap();
+        assert_eq!(record["body"], "", "the body is stored in `text` only");
+        assert_eq!(record["id"], resolution.id.as_str());
+        let stored = StoredResolution::split(resolution.clone());
+        assert_eq!(stored.body, resolution.body);
+        assert_eq!(
+            StoredResolution::join(&stored.record, stored.body).unwrap(),
+            resolution
+        );
+    }
     use tantivy::tokenizer::TokenStream;
 
     #[test]
@@ -576,6 +643,27 @@ mod tests {
             files += 1;
         }
         assert!(files >= 5);
+    }
+
+    /// A long part whose first words occur earlier in the text, cut or followed by other
+    /// words, is found where it occurs whole; the search starts at the cursor.
+    #[test]
+    fn a_long_part_is_found_where_it_occurs_whole() {
+        let part =
+            "Обеспечить участие педагогов в региональных конкурсах профессионального мастерства";
+        let text = format!(
+            "Обеспечить участие педагогов в семинарах. Переобеспечить участие педагогов в \
+             региональных конкурсах профессионального мастерства. 2. {part}. 3. {part}"
+        );
+        let first = text.find(&format!("2. {part}")).unwrap() + 3;
+        assert_eq!(find_as_words(&text, part, 0), Some(first + part.len()));
+        let second = text.rfind(part).unwrap();
+        assert_eq!(
+            find_as_words(&text, part, first + "О".len()),
+            Some(second + part.len())
+        );
+        assert_eq!(find_as_words(&text, part, second + "О".len()), None);
+        assert_eq!(find_as_words(&text, &format!("{part}ии"), 0), None);
     }
 
     #[test]

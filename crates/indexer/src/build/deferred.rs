@@ -3,10 +3,10 @@
 //! Each segment holds its items before its resolution documents (see
 //! [`crate::schema::index_settings`]), and tantivy's writer fills each segment in the order
 //! documents are added. So a build adds the items of a resolution as soon as it is parsed and
-//! writes the resolution, as the JSON its document stores, to an unnamed temporary file in the
-//! new generation's folder. Once every file is read, the resolutions are read back and given
-//! to the writer as [`BuildDocument::Later`]: the indexing thread that takes one reads its
-//! JSON and makes its document, so both cores share that work.
+//! writes the resolution, as its document stores it ([`StoredResolution`]), to an unnamed
+//! temporary file in the new generation's folder. Once every file is read, the resolutions are
+//! read back and given to the writer as [`BuildDocument::Later`]: the indexing thread that
+//! takes one reads its JSON and makes its document, so both cores share that work.
 //!
 //! Held in memory, the resolutions would cost about twice the corpus's text. The writer's
 //! queue holds up to 10,000 documents, which for resolutions would be hundreds of megabytes,
@@ -24,7 +24,7 @@ use tantivy::schema::document::CompactDocValue;
 use tantivy::schema::{Document, Field};
 
 use crate::IndexError;
-use crate::schema::IndexSchema;
+use crate::schema::{IndexSchema, StoredResolution};
 
 /// Held-back resolutions given to the writer and not yet indexed, at most: enough to keep
 /// every indexing thread busy.
@@ -42,9 +42,10 @@ pub(crate) enum BuildDocument {
     Later(LaterResolution),
 }
 
-/// A held-back resolution: its JSON, and its document once an indexing thread asked for it.
+/// A held-back resolution, and its document once an indexing thread asked for it.
 pub(crate) struct LaterResolution {
-    json: String,
+    /// Taken when the document is made.
+    stored: Mutex<Option<StoredResolution>>,
     schema: Arc<IndexSchema>,
     document: OnceLock<TantivyDocument>,
     _slot: Slot,
@@ -53,11 +54,17 @@ pub(crate) struct LaterResolution {
 impl LaterResolution {
     fn document(&self) -> &TantivyDocument {
         self.document.get_or_init(|| {
+            let StoredResolution { record, body } = self
+                .stored
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+                .expect("a document is made once");
             // Written by this build from a `Resolution` a moment ago, to a file no one else
             // can open (it has no name).
-            let resolution = serde_json::from_str(&self.json)
+            let resolution = StoredResolution::join(&record, body)
                 .expect("a held-back resolution reads back as it was written");
-            self.schema.resolution_document(&resolution, &self.json)
+            self.schema.resolution_document(&resolution, &record)
         })
     }
 }
@@ -141,12 +148,16 @@ impl Deferred {
         })
     }
 
-    /// Holds back the resolution stored as `json` ([`crate::schema::resolution_json`]).
-    pub(crate) fn push(&mut self, json: &str) -> Result<(), IndexError> {
-        let length = u64::try_from(json.len()).expect("a length fits 64 bits");
-        self.file
-            .write_all(&length.to_le_bytes())
-            .and_then(|()| self.file.write_all(json.as_bytes()))
+    /// Holds back a resolution.
+    pub(crate) fn push(&mut self, stored: &StoredResolution) -> Result<(), IndexError> {
+        let file = &mut self.file;
+        let mut write = |text: &str| {
+            let length = u64::try_from(text.len()).expect("a length fits 64 bits");
+            file.write_all(&length.to_le_bytes())?;
+            file.write_all(text.as_bytes())
+        };
+        write(&stored.record)
+            .and_then(|()| write(&stored.body))
             .map_err(|source| IndexError::Io {
                 action: "failed to write a temporary file in",
                 path: self.folder.clone(),
@@ -188,17 +199,21 @@ impl Deferred {
             .map_err(read_error)?;
         let mut reader = BufReader::with_capacity(1 << 20, &mut file);
         let window = Arc::new(Window::default());
-        for _ in 0..count {
-            let slot = window.take();
+        let mut read = || {
             let mut length = [0_u8; 8];
             reader.read_exact(&mut length).map_err(read_error)?;
             let length = usize::try_from(u64::from_le_bytes(length))
                 .map_err(|error| invalid(error.into()))?;
             let mut bytes = vec![0_u8; length];
             reader.read_exact(&mut bytes).map_err(read_error)?;
-            let json = String::from_utf8(bytes).map_err(|error| invalid(error.into()))?;
+            String::from_utf8(bytes).map_err(|error| invalid(error.into()))
+        };
+        for _ in 0..count {
+            let slot = window.take();
+            let record = read()?;
+            let body = read()?;
             add(BuildDocument::Later(LaterResolution {
-                json,
+                stored: Mutex::new(Some(StoredResolution { record, body })),
                 schema: Arc::clone(schema),
                 document: OnceLock::new(),
                 _slot: slot,

@@ -32,7 +32,7 @@ fn held_back_resolutions_come_back_as_the_same_documents_in_order() {
     let mut deferred = Deferred::new(folder.path()).unwrap();
     for resolution in &resolutions {
         deferred
-            .push(&crate::schema::resolution_json(resolution))
+            .push(&StoredResolution::split(resolution.clone()))
             .unwrap();
     }
     assert_eq!(deferred.len(), resolutions.len());
@@ -51,8 +51,11 @@ fn held_back_resolutions_come_back_as_the_same_documents_in_order() {
     let expected: Vec<String> = resolutions
         .iter()
         .map(|resolution| {
-            let json = crate::schema::resolution_json(resolution);
-            as_json(&schema, &schema.resolution_document(resolution, &json))
+            let stored = StoredResolution::split(resolution.clone());
+            as_json(
+                &schema,
+                &schema.resolution_document(resolution, &stored.record),
+            )
         })
         .collect();
     assert_eq!(back, expected);
@@ -66,10 +69,10 @@ fn no_more_than_a_window_of_resolutions_is_given_before_they_are_indexed() {
     let folder = tempfile::tempdir().unwrap();
     let schema = Arc::new(IndexSchema::new());
     let resolution = &seed_resolutions()[0];
-    let json = crate::schema::resolution_json(resolution);
+    let stored = StoredResolution::split(resolution.clone());
     let mut deferred = Deferred::new(folder.path()).unwrap();
     for _ in 0..WINDOW + 2 {
-        deferred.push(&json).unwrap();
+        deferred.push(&stored).unwrap();
     }
     let mut alive = Vec::new();
     let mut waited = Vec::new();
