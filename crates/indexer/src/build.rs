@@ -4,12 +4,11 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::directory::MmapDirectory;
-use tantivy::indexer::NoMergePolicy;
+use tantivy::indexer::{NoMergePolicy, UserOperation};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::IndexError;
@@ -358,12 +357,15 @@ fn write_generation(
     let mut indexed: HashMap<String, String> = HashMap::new();
     progress.start(files.len());
     let workers = std::thread::available_parallelism().map_or(1, |cores| cores.get());
-    for chunk in files.chunks(PARSE_CHUNK) {
-        // Files are read and parsed in parallel; their outcomes are taken in path order, so
-        // which of two copies comes first does not depend on timing.
-        let examined =
-            examine_in_parallel(chunk, workers, &schema, options, sources, old, &old_by_hash);
-        for (path, (relative, entry, parsed)) in chunk.iter().zip(examined) {
+    // Files are read and parsed in parallel; their outcomes are taken in path order, so which
+    // of two copies comes first does not depend on timing.
+    let mut grouped = Grouped::new(ADD_GROUP_DOCS);
+    in_order::map_in_order(
+        files,
+        workers,
+        PARSE_WINDOW,
+        |path| examine(path, &schema, options, sources, old, &old_by_hash),
+        |path, (relative, entry, parsed)| {
             report.files_read += 1;
             progress.file_done(path);
             if parsed.is_some() {
@@ -403,7 +405,7 @@ fn write_generation(
                             && !old_ids.contains(id.as_str())
                         {
                             for document in parsed.items {
-                                writer.add_document(BuildDocument::Made(document))?;
+                                grouped.add(&writer, BuildDocument::Made(document))?;
                             }
                             deferred.push(&parsed.stored)?;
                         }
@@ -411,17 +413,19 @@ fn write_generation(
                 }
             }
             manifest.files.insert(relative, entry);
-        }
-    }
+            Ok::<_, IndexError>(())
+        },
+    )?;
+    // Every item is handed over before the first resolution.
+    grouped.flush(&writer)?;
     if previous.is_some() && deferred.len() > 0 {
         // The update's items are written as segments of items alone, which may be merged
         // with other segments of items (see `merge`).
         writer.commit()?;
     }
-    deferred.drain(&schema, |document| {
-        writer.add_document(document)?;
-        Ok(())
-    })?;
+    let mut grouped = Grouped::new(deferred::GROUP_DOCS);
+    deferred.drain(&schema, |document| grouped.add(&writer, document))?;
+    grouped.flush(&writer)?;
     // Resolutions gone from the corpus leave the index.
     for id in old_ids.iter().filter(|id| !indexed.contains_key(**id)) {
         writer.delete_term(Term::from_field_text(schema.resolution_id, id));
@@ -437,8 +441,49 @@ fn write_generation(
     Ok(report)
 }
 
-/// Files read and parsed together before their outcomes are taken in order.
-const PARSE_CHUNK: usize = 64;
+/// How many files may be parsed ahead of the one whose outcome is taken next.
+const PARSE_WINDOW: usize = 64;
+
+/// Item documents handed to tantivy's indexing threads together (see [`Grouped`]).
+const ADD_GROUP_DOCS: usize = 256;
+
+/// Documents handed to the writer in groups: one hand-off per document (tantivy's
+/// `add_document`) made the build about 3 % slower, each a message on the writer's channel that
+/// may wake an indexing thread. A group goes to one indexing thread, into one segment, in the
+/// order of adding.
+struct Grouped {
+    pending: Vec<UserOperation<BuildDocument>>,
+    size: usize,
+}
+
+impl Grouped {
+    fn new(size: usize) -> Self {
+        Self {
+            pending: Vec::with_capacity(size),
+            size,
+        }
+    }
+
+    fn add(
+        &mut self,
+        writer: &IndexWriter<BuildDocument>,
+        document: BuildDocument,
+    ) -> Result<(), IndexError> {
+        self.pending.push(UserOperation::Add(document));
+        if self.pending.len() >= self.size {
+            self.flush(writer)?;
+        }
+        Ok(())
+    }
+
+    /// Hands over what is pending.
+    fn flush(&mut self, writer: &IndexWriter<BuildDocument>) -> Result<(), IndexError> {
+        if !self.pending.is_empty() {
+            writer.run(self.pending.drain(..))?;
+        }
+        Ok(())
+    }
+}
 
 /// What a build learns of one file: its path in the corpus, its manifest entry, and what it
 /// indexes of its resolution when it was parsed anew.
@@ -450,53 +495,6 @@ type Examined = (String, FileEntry, Option<Parsed>);
 struct Parsed {
     items: Vec<TantivyDocument>,
     stored: StoredResolution,
-}
-
-/// Examines a chunk of files on up to `workers` threads; outcomes come back in input order.
-/// Each thread takes the next file not yet taken, so none waits idle while another works
-/// through a share of slow files: while only items are added, the indexing threads have too
-/// little to do to fill that time.
-fn examine_in_parallel(
-    chunk: &[PathBuf],
-    workers: usize,
-    schema: &IndexSchema,
-    options: &BuildOptions,
-    sources: &Sources,
-    old: &Manifest,
-    old_by_hash: &HashMap<&str, &FileEntry>,
-) -> Vec<Examined> {
-    let next = AtomicUsize::new(0);
-    let mut examined: Vec<Option<Examined>> =
-        std::iter::repeat_with(|| None).take(chunk.len()).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.clamp(1, chunk.len().max(1)))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = chunk.get(index) else {
-                            return done;
-                        };
-                        let outcome = examine(path, schema, options, sources, old, old_by_hash);
-                        done.push((index, outcome));
-                    }
-                })
-            })
-            .collect();
-        for handle in handles {
-            let done = handle
-                .join()
-                .expect("parsing never panics (property-tested)");
-            for (index, outcome) in done {
-                examined[index] = Some(outcome);
-            }
-        }
-    });
-    examined
-        .into_iter()
-        .map(|outcome| outcome.expect("every file of the chunk is taken by a thread"))
-        .collect()
 }
 
 /// Reuses what the last build knew of a file when it is unchanged (same size and time, or the
@@ -574,6 +572,7 @@ fn examine(
 }
 
 mod deferred;
+mod in_order;
 mod merge;
 
 #[cfg(test)]

@@ -30,6 +30,11 @@ use crate::schema::{IndexSchema, StoredResolution};
 /// every indexing thread busy.
 const WINDOW: usize = 64;
 
+/// Held-back resolutions given to the writer as one group: a quarter of the window, so while
+/// each indexing thread works on a group two more wait. A group as large as the window would
+/// wait for room its own members take.
+pub(super) const GROUP_DOCS: usize = WINDOW / 4;
+
 /// How long a full window is waited for before one more resolution is given anyway (should an
 /// indexing thread have stopped, the writer then reports why).
 const WINDOW_WAIT: Duration = Duration::from_millis(200);
