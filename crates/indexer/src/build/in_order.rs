@@ -12,8 +12,8 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 /// Runs `work` on each of `inputs` on `workers` threads and hands the outcomes to `take` on the
 /// calling thread, in the order of `inputs`. Outcomes ready in a row are taken as one batch, and
 /// at most `window` inputs past a batch are worked on or held, which bounds the memory of
-/// outcomes not yet taken to `2 × window`. The first
-/// error of `take` stops the threads and is returned; a panic of `work` is raised again here.
+/// outcomes not yet taken to `2 × window`. The first error of `take` stops the threads and is
+/// returned; a panic of `work` is raised again here.
 pub(super) fn map_in_order<I, O, E>(
     inputs: &[I],
     workers: usize,
