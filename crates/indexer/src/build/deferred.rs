@@ -6,9 +6,9 @@
 //! writes the resolution, as its document stores it ([`StoredResolution`]), to an unnamed
 //! temporary file in the new generation's folder. Once every file is read, the resolutions are
 //! read back and given to the writer as [`BuildDocument::Later`]: the indexing thread that
-//! takes one reads its JSON and makes its document, so both cores share that work.
+//! takes one joins its record and body and makes its document, so both cores share that work.
 //!
-//! Held in memory, the resolutions would cost about twice the corpus's text. The writer's
+//! Held in memory, the resolutions would cost about as much as the corpus's text. The writer's
 //! queue holds up to 10,000 documents, which for resolutions would be hundreds of megabytes,
 //! so no more than [`WINDOW`] held-back resolutions are given to it before the indexing threads
 //! have taken them.
