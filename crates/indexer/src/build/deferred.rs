@@ -204,14 +204,19 @@ impl Deferred {
             .map_err(read_error)?;
         let mut reader = BufReader::with_capacity(1 << 20, &mut file);
         let window = Arc::new(Window::default());
+        let mut bytes = Vec::new();
         let mut read = || {
             let mut length = [0_u8; 8];
             reader.read_exact(&mut length).map_err(read_error)?;
             let length = usize::try_from(u64::from_le_bytes(length))
                 .map_err(|error| invalid(error.into()))?;
-            let mut bytes = vec![0_u8; length];
+            bytes.resize(length, 0);
             reader.read_exact(&mut bytes).map_err(read_error)?;
-            String::from_utf8(bytes).map_err(|error| invalid(error.into()))
+            // simdutf8's check and a copy cost a fraction of std's check of Cyrillic text (1.5 %
+            // of a build); `bytes` is reused.
+            simdutf8::basic::from_utf8(&bytes)
+                .map(str::to_owned)
+                .map_err(|error| invalid(error.into()))
         };
         for _ in 0..count {
             let slot = window.take();
