@@ -68,18 +68,35 @@ fn meaningful_stems(text: &str) -> Vec<Rc<str>> {
     })
 }
 
-/// The shingles of a text: stems of its meaningful words and pairs of neighbouring stems.
+/// The shingles of a text: stems of its meaningful words and pairs of neighbouring stems, as
+/// hashes (a stem's, and a pair's: the second stem's seeded with the first's).
 fn shingles(text: &str) -> Vec<u64> {
-    let stems = meaningful_stems(text);
-    let mut shingles: Vec<u64> = stems.iter().map(|stem| fnv1a(stem.as_bytes(), 0)).collect();
-    for pair in stems.windows(2) {
-        let first = fnv1a(pair[0].as_bytes(), 0);
-        shingles.push(fnv1a(pair[1].as_bytes(), first ^ 0x9E37_79B9_7F4A_7C15));
-    }
+    let mut shingles = Vec::new();
+    StemCache::with_thread_cache(|stems| {
+        let mut pairs = Vec::new();
+        let mut previous = None;
+        for word in edusearch_russian::words(text) {
+            let forms = stems.forms(word.text);
+            if edusearch_russian::is_stop_word(&forms.normalized) {
+                continue;
+            }
+            let stem = forms.stem.as_bytes();
+            let hash = fnv1a(stem, 0);
+            shingles.push(hash);
+            if let Some(first) = previous {
+                pairs.push(fnv1a(stem, first ^ PAIR_SEED));
+            }
+            previous = Some(hash);
+        }
+        shingles.append(&mut pairs);
+    });
     shingles.sort_unstable();
     shingles.dedup();
     shingles
 }
+
+/// Mixed into the hash of a pair's first stem to seed the pair's.
+const PAIR_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The key of the names a text quotes (programmes, projects, directions): items that name
 /// different programmes are different recommendations however alike the rest reads.
