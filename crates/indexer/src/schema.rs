@@ -407,13 +407,19 @@ fn common_bytes(resolution: &Resolution) -> usize {
         + optional(&location.settlement)
 }
 
-/// The settings of a new index: tantivy's defaults, unsorted. The build adds every item
-/// document before any resolution document, so each segment holds its items first without
-/// tantivy sorting it: a sorted segment is written twice (its stored documents go through a
-/// temporary store, and every posting list is put in the new order), which cost 5–10 % of the
-/// CPU time of a build. A search of one level reads only its range of document ids.
+/// The settings of a new index: tantivy's defaults, unsorted, the doc store compressed on the
+/// indexing thread. The build adds every item document before any resolution document, so
+/// each segment holds its items first without tantivy sorting it: a sorted segment is written
+/// twice (its stored documents go through a temporary store, and every posting list is put in
+/// the new order), which cost 5–10 % of the CPU time of a build. A search of one level reads
+/// only its range of document ids. A thread of its own for the doc store's compression (the
+/// default) adds no core when the build keeps both busy, and woke that thread for each 16 KB
+/// block: compressed where they are written, the build is 2–3 % faster.
 pub fn index_settings() -> IndexSettings {
-    IndexSettings::default()
+    IndexSettings {
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    }
 }
 
 /// A resolution as its document stores it: the JSON of everything but the body
