@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -57,40 +56,47 @@ pub struct Signature {
 /// Bytes of a signature as stored in the fast field.
 const SIGNATURE_BYTES: usize = SIGNATURE_LEN * 2 + 8;
 
-/// The stems of the words that carry meaning.
-fn meaningful_stems(text: &str) -> Vec<Rc<str>> {
+/// Gives `each` the stem of each word that carries meaning, in order.
+fn for_each_meaningful_stem(text: &str, mut each: impl FnMut(&str)) {
     // The same words recur from item to item: the thread's cache stems each once.
     StemCache::with_thread_cache(|stems| {
-        edusearch_russian::words(text)
-            .map(|word| stems.forms(word.text))
-            .filter(|forms| !edusearch_russian::is_stop_word(&forms.normalized))
-            .map(|forms| forms.stem)
-            .collect()
-    })
+        for word in edusearch_russian::words(text) {
+            let forms = stems.forms(word.text);
+            if !edusearch_russian::is_stop_word(&forms.normalized) {
+                each(&forms.stem);
+            }
+        }
+    });
+}
+
+/// The stems of the words that carry meaning, separated by spaces.
+fn meaningful_stem_text(text: &str) -> String {
+    let mut joined = String::new();
+    let mut first = true;
+    for_each_meaningful_stem(text, |stem| {
+        if !first {
+            joined.push(' ');
+        }
+        first = false;
+        joined.push_str(stem);
+    });
+    joined
 }
 
 /// The shingles of a text: stems of its meaningful words and pairs of neighbouring stems, as
 /// hashes (a stem's, and a pair's: the second stem's seeded with the first's).
 fn shingles(text: &str) -> Vec<u64> {
-    let mut shingles = Vec::new();
-    StemCache::with_thread_cache(|stems| {
-        let mut pairs = Vec::new();
-        let mut previous = None;
-        for word in edusearch_russian::words(text) {
-            let forms = stems.forms(word.text);
-            if edusearch_russian::is_stop_word(&forms.normalized) {
-                continue;
-            }
-            let stem = forms.stem.as_bytes();
-            let hash = fnv1a(stem, 0);
-            shingles.push(hash);
-            if let Some(first) = previous {
-                pairs.push(fnv1a(stem, first ^ PAIR_SEED));
-            }
-            previous = Some(hash);
+    let (mut shingles, mut pairs) = (Vec::new(), Vec::new());
+    let mut previous = None;
+    for_each_meaningful_stem(text, |stem| {
+        let hash = fnv1a(stem.as_bytes(), 0);
+        shingles.push(hash);
+        if let Some(first) = previous {
+            pairs.push(fnv1a(stem.as_bytes(), first ^ PAIR_SEED));
         }
-        shingles.append(&mut pairs);
+        previous = Some(hash);
     });
+    shingles.append(&mut pairs);
     shingles.sort_unstable();
     shingles.dedup();
     shingles
@@ -106,7 +112,7 @@ fn names_key(text: &str) -> u64 {
         .split('«')
         .skip(1)
         .filter_map(|rest| rest.split_once('»').map(|(name, _)| name))
-        .map(|name| meaningful_stems(name).join(" "))
+        .map(meaningful_stem_text)
         .filter(|name| !name.is_empty())
         .collect();
     names.sort();
