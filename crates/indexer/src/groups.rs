@@ -86,17 +86,17 @@ fn meaningful_stem_text(text: &str) -> String {
 /// The shingles of a text: stems of its meaningful words and pairs of neighbouring stems, as
 /// hashes (a stem's, and a pair's: the second stem's seeded with the first's).
 fn shingles(text: &str) -> Vec<u64> {
-    let (mut shingles, mut pairs) = (Vec::new(), Vec::new());
+    let mut shingles = Vec::new();
     let mut previous = None;
     for_each_meaningful_stem(text, |stem| {
         let hash = fnv1a(stem.as_bytes(), 0);
         shingles.push(hash);
         if let Some(first) = previous {
-            pairs.push(fnv1a(stem.as_bytes(), first ^ PAIR_SEED));
+            shingles.push(fnv1a(stem.as_bytes(), first ^ PAIR_SEED));
         }
         previous = Some(hash);
     });
-    shingles.append(&mut pairs);
+    // A set: the order is the sort's.
     shingles.sort_unstable();
     shingles.dedup();
     shingles
