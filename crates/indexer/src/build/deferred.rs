@@ -13,8 +13,7 @@
 //! so no more than [`WINDOW`] held-back resolutions are given to it before the indexing threads
 //! have taken them.
 
-use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
@@ -25,6 +24,7 @@ use tantivy::schema::{Document, Field};
 
 use crate::IndexError;
 use crate::schema::{IndexSchema, StoredResolution};
+use spill::SpillWriter;
 
 /// Held-back resolutions given to the writer and not yet indexed, at most: enough to keep
 /// every indexing thread busy.
@@ -133,7 +133,7 @@ impl Drop for Slot {
 
 /// Resolutions waiting for their documents, in the order they were held back.
 pub(crate) struct Deferred {
-    file: BufWriter<File>,
+    file: SpillWriter,
     folder: PathBuf,
     count: usize,
 }
@@ -147,7 +147,7 @@ impl Deferred {
             source,
         })?;
         Ok(Self {
-            file: BufWriter::with_capacity(1 << 20, file),
+            file: SpillWriter::new(file),
             folder: folder.to_path_buf(),
             count: 0,
         })
@@ -197,12 +197,7 @@ impl Deferred {
         let invalid = |error: Box<dyn std::error::Error + Send + Sync>| {
             read_error(io::Error::new(io::ErrorKind::InvalidData, error))
         };
-        let mut file = file
-            .into_inner()
-            .map_err(|error| error.into_error())
-            .and_then(|mut file| file.rewind().map(|()| file))
-            .map_err(read_error)?;
-        let mut reader = BufReader::with_capacity(1 << 20, &mut file);
+        let mut reader = file.finish().map_err(read_error)?;
         let window = Arc::new(Window::default());
         let mut bytes = Vec::new();
         let mut read = || {
@@ -233,5 +228,6 @@ impl Deferred {
     }
 }
 
+mod spill;
 #[cfg(test)]
 mod tests;
