@@ -412,11 +412,21 @@ pub fn write_groups(index: &Index, generation: &Path) -> Result<GroupingReport, 
     let roots = join_similar(&wordings, &frequency);
 
     // Group every record by the root of its wording, keeping groups across resolutions.
-    let mut order: Vec<u32> = (0..records.len() as u32).collect();
-    order.sort_unstable_by_key(|&record| {
-        let record = &records[record as usize];
-        (roots[record.wording as usize], record.item_key)
-    });
+    // Sorted with its keys at hand: a comparison that looked each record and its root up
+    // was most of the sort.
+    let mut keyed: Vec<(u32, u64, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(index, record)| {
+            (
+                roots[record.wording as usize],
+                record.item_key,
+                index as u32,
+            )
+        })
+        .collect();
+    keyed.sort_unstable();
+    let order: Vec<u32> = keyed.into_iter().map(|(_, _, record)| record).collect();
     let mut groups = Groups::default();
     let mut group_of_record = vec![NO_GROUP; records.len()];
     let mut start = 0;
@@ -540,16 +550,13 @@ fn join_similar(wordings: &[Signature], frequency: &[u32]) -> Vec<u32> {
             .iter()
             .fold(band as u64, |key, row| (key << 16) ^ u64::from(*row))
     };
-    let mut leaders_by_band: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let mut buckets = Buckets::default();
     let mut leader_of = vec![NO_GROUP; wordings.len()];
     for index in order {
         let signature = &wordings[index as usize];
         let mut best: Option<(f64, u32)> = None;
         for band in 0..BANDS {
-            let Some(leaders) = leaders_by_band.get(&band_key(signature, band)) else {
-                continue;
-            };
-            for &leader in leaders.iter().take(LEADERS_PER_BUCKET) {
+            for leader in buckets.leaders(band_key(signature, band)) {
                 let other = &wordings[leader as usize];
                 if !same_signature(signature, other) {
                     continue;
@@ -565,15 +572,55 @@ fn join_similar(wordings: &[Signature], frequency: &[u32]) -> Vec<u32> {
             None => {
                 leader_of[index as usize] = index;
                 for band in 0..BANDS {
-                    leaders_by_band
-                        .entry(band_key(signature, band))
-                        .or_default()
-                        .push(index);
+                    buckets.push(band_key(signature, band), index);
                 }
             }
         }
     }
     leader_of
+}
+
+/// The leaders of each LSH bucket, the first [`LEADERS_PER_BUCKET`] of them in the order they
+/// came (no later one is ever compared): a table of lists over one vector of entries, so a
+/// new leader costs no allocation of its own (a vector per bucket was a third of the join).
+#[derive(Default)]
+struct Buckets {
+    /// Bucket key → its first entry, its last entry and its number of entries.
+    lists: FxHashMap<u64, (u32, u32, u32)>,
+    /// A leader and the next entry of its bucket ([`NO_GROUP`] after the last).
+    entries: Vec<(u32, u32)>,
+}
+
+impl Buckets {
+    /// The leaders of a bucket, first come first.
+    fn leaders(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let mut next = self.lists.get(&key).map_or(NO_GROUP, |list| list.0);
+        std::iter::from_fn(move || {
+            let (leader, after) = *self.entries.get(next as usize)?;
+            next = after;
+            Some(leader)
+        })
+    }
+
+    /// Adds a leader to a bucket, unless the bucket has [`LEADERS_PER_BUCKET`] already.
+    fn push(&mut self, key: u64, leader: u32) {
+        let entry = self.entries.len() as u32;
+        match self.lists.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut list) => {
+                let (_, last, count) = list.get_mut();
+                if *count as usize >= LEADERS_PER_BUCKET {
+                    return;
+                }
+                self.entries[*last as usize].1 = entry;
+                *last = entry;
+                *count += 1;
+            }
+            std::collections::hash_map::Entry::Vacant(list) => {
+                list.insert((entry, entry, 1));
+            }
+        }
+        self.entries.push((leader, NO_GROUP));
+    }
 }
 
 /// The statistics of a set of similar items; `None` unless they span two resolutions.
