@@ -434,9 +434,14 @@ fn write_generation(
     writer.commit()?;
     writer.wait_merging_threads()?;
     // Groups are computed over the whole committed index, so an update regroups old and new
-    // items together.
-    report.grouping = crate::groups::write_groups(&index, generation)?;
-    manifest.save(generation)?;
+    // items together. The grouping runs on one core; the manifest is written on the other.
+    let (grouping, saved) = std::thread::scope(|scope| {
+        let saving = scope.spawn(|| manifest.save(generation));
+        let grouping = crate::groups::write_groups(&index, generation);
+        (grouping, saving.join())
+    });
+    report.grouping = grouping?;
+    saved.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     progress.finish();
     Ok(report)
 }
