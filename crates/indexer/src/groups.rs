@@ -426,17 +426,13 @@ pub fn write_groups(index: &Index, generation: &Path) -> Result<GroupingReport, 
         })
         .collect();
     keyed.sort_unstable();
-    let order: Vec<u32> = keyed.into_iter().map(|(_, _, record)| record).collect();
+    let order: Vec<u32> = keyed.iter().map(|&(_, _, record)| record).collect();
     let mut groups = Groups::default();
     let mut group_of_record = vec![NO_GROUP; records.len()];
     let mut start = 0;
-    while start < order.len() {
-        let root = roots[records[order[start] as usize].wording as usize];
-        let mut end = start;
-        while end < order.len() && roots[records[order[end] as usize].wording as usize] == root {
-            end += 1;
-        }
-        let members = &order[start..end];
+    for run in keyed.chunk_by(|first, second| first.0 == second.0) {
+        let members = &order[start..start + run.len()];
+        start += run.len();
         if let Some(info) = group_info(members, &records) {
             let group = groups.groups.len() as u32;
             groups.groups.push(info);
@@ -446,7 +442,6 @@ pub fn write_groups(index: &Index, generation: &Path) -> Result<GroupingReport, 
                 groups.members.push(records[member as usize].item_key);
             }
         }
-        start = end;
     }
     groups.member_starts.push(groups.members.len() as u32);
     for (uuid, docs, max_doc) in segment_docs {

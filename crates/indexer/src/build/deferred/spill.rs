@@ -79,13 +79,7 @@ impl SpillWriter {
             match self.file.write(&self.block.bytes()[done..length]) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(written) => done += written,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                // A file system that takes the flag but refuses the write: the page cache then.
-                Err(error) if self.direct && refuses_direct(&error) => {
-                    set_direct(&self.file, false)?;
-                    self.direct = false;
-                }
-                Err(error) => return Err(error),
+                Err(error) => fall_back(&self.file, &mut self.direct, error)?,
             }
         }
         self.filled = 0;
@@ -144,12 +138,7 @@ impl SpillReader {
                     self.available = read;
                     return Ok(());
                 }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) if self.direct && refuses_direct(&error) => {
-                    set_direct(&self.file, false)?;
-                    self.direct = false;
-                }
-                Err(error) => return Err(error),
+                Err(error) => fall_back(&self.file, &mut self.direct, error)?,
             }
         }
     }
@@ -191,9 +180,19 @@ fn set_direct(_file: &File, on: bool) -> io::Result<()> {
     }
 }
 
-/// Whether an error is a file system's refusal of direct I/O (`EINVAL`).
-fn refuses_direct(error: &io::Error) -> bool {
-    error.kind() == io::ErrorKind::InvalidInput
+/// What a failed read or write leads to: a retry after an interruption, or through the page
+/// cache after a file system took the direct I/O flag but refuses the transfer (`EINVAL`);
+/// otherwise the error.
+fn fall_back(file: &File, direct: &mut bool, error: io::Error) -> io::Result<()> {
+    match error.kind() {
+        io::ErrorKind::Interrupted => Ok(()),
+        io::ErrorKind::InvalidInput if *direct => {
+            set_direct(file, false)?;
+            *direct = false;
+            Ok(())
+        }
+        _ => Err(error),
+    }
 }
 
 #[cfg(test)]
